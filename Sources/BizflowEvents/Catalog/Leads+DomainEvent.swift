@@ -1,0 +1,32 @@
+extension LeadCaptured: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension LeadEngagement: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension LeadScored: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension LeadAssigned: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension NurtureMessage: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension NurtureDelivery: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension ScoreOverride: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension ReassignLead: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The CloudEvents (Kafka binding, binary mode) headers of a Bizflow event, written and read by this one type.
+public struct EventEnvelope: Sendable, Equatable {
+    public static let specVersion = "1.0"
+    public static let contentType = "application/protobuf"
+
+    /// Unique event id (`ce_id`); consumers deduplicate on it.
+    public var id: String
+    /// Who produced it (`ce_source`), e.g. `bizflow/cli`.
+    public var source: String
+    /// The protobuf message's full name (`ce_type`), e.g. `bizflow.leads.v1.LeadCaptured`.
+    public var type: String
+    /// When it happened (`ce_time`).
+    public var time: Date
+    public var tenantID: String
+    /// The id shared by every event of one business flow.
+    public var correlationID: String
+    /// The id of the event that caused this one (empty for external inputs).
+    public var causationID: String
+    /// W3C trace context, if any.
+    public var traceparent: String?
+
+    public init(
+        id: String = UUID().uuidString.lowercased(), source: String, type: String, time: Date = Date(),
+        tenantID: String, correlationID: String? = nil, causationID: String = "", traceparent: String? = nil
+    ) {
+        self.id = id
+        self.source = source
+        self.type = type
+        self.time = time
+        self.tenantID = tenantID
+        self.correlationID = correlationID ?? id
+        self.causationID = causationID
+        self.traceparent = traceparent
+    }
+
+    /// The envelope of an event caused by this one: same tenant, correlation and trace.
+    public func caused(type: String, source: String, time: Date = Date()) -> EventEnvelope {
+        EventEnvelope(
+            source: source, type: type, time: time, tenantID: tenantID, correlationID: correlationID,
+            causationID: id, traceparent: traceparent)
+    }
+
+    /// Header names, as on the wire.
+    public enum Header {
+        public static let specversion = "ce_specversion"
+        public static let id = "ce_id"
+        public static let source = "ce_source"
+        public static let type = "ce_type"
+        public static let time = "ce_time"
+        public static let contentType = "content-type"
+        public static let tenantID = "ce_tenantid"
+        public static let correlationID = "ce_correlationid"
+        public static let causationID = "ce_causationid"
+        public static let traceparent = "traceparent"
+    }
+
+    /// The headers to put on the Kafka record.
+    public var headers: [(key: String, value: [UInt8])] {
+        var result: [(key: String, value: [UInt8])] = [
+            (Header.specversion, Array(Self.specVersion.utf8)),
+            (Header.id, Array(id.utf8)),
+            (Header.source, Array(source.utf8)),
+            (Header.type, Array(type.utf8)),
+            (Header.time, Array(Self.format(time).utf8)),
+            (Header.contentType, Array(Self.contentType.utf8)),
+            (Header.tenantID, Array(tenantID.utf8)),
+            (Header.correlationID, Array(correlationID.utf8)),
+        ]
+        if !causationID.isEmpty { result.append((Header.causationID, Array(causationID.utf8))) }
+        if let traceparent { result.append((Header.traceparent, Array(traceparent.utf8))) }
+        return result
+    }
+
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+}

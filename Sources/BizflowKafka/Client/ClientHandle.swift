@@ -1,0 +1,87 @@
+import CRdKafka
+import Foundation
+import Logging
+
+/// Owns one `rd_kafka_t` and its log queue; librdkafka's logs reach swift-log through that queue.
+final class ClientHandle: @unchecked Sendable {
+    let rk: OpaquePointer
+    let logQueue: OpaquePointer
+    let logger: Logger
+    private let pumpStop = LockedValue(false)
+    private var pumpThread: Thread?
+    private let pumpDone = DispatchSemaphore(value: 0)
+
+    /// Takes ownership of `conf` (librdkafka frees it on success; this frees it on failure).
+    init(type: rd_kafka_type_t, conf: OpaquePointer, logger: Logger) throws(KafkaError) {
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw .local("create Kafka client", String(cString: errstr))
+        }
+        self.rk = rk
+        self.logQueue = rd_kafka_queue_new(rk)
+        self.logger = logger
+        rd_kafka_set_log_queue(rk, logQueue)
+    }
+
+    /// Serves the log queue on a dedicated thread, for clients that have no poll loop of their own.
+    func startLogPump(name: String) {
+        let thread = Thread { [self] in
+            while !pumpStop.value {
+                if let event = rd_kafka_queue_poll(logQueue, 200) { handle(event) }
+            }
+            pumpDone.signal()
+        }
+        thread.name = name
+        pumpThread = thread
+        thread.start()
+    }
+
+    /// Forwards pending log lines without blocking.
+    func drainLogs() {
+        while let event = rd_kafka_queue_poll(logQueue, 0) { handle(event) }
+    }
+
+    private func handle(_ event: OpaquePointer) {
+        defer { rd_kafka_event_destroy(event) }
+        switch rd_kafka_event_type(event) {
+        case RD_KAFKA_EVENT_LOG:
+            var facility: UnsafePointer<CChar>?
+            var text: UnsafePointer<CChar>?
+            var level: Int32 = 0
+            guard rd_kafka_event_log(event, &facility, &text, &level) == 0 else { return }
+            let message = Logger.Message(stringLiteral: text.map { String(cString: $0) } ?? "")
+            let metadata: Logger.Metadata = ["librdkafka": .string(facility.map { String(cString: $0) } ?? "")]
+            logger.log(level: Self.level(fromSyslog: level), message, metadata: metadata)
+        case RD_KAFKA_EVENT_ERROR:
+            logger.warning(
+                "librdkafka error", metadata: ["reason": .string(String(cString: rd_kafka_event_error_string(event)))])
+        default:
+            break
+        }
+    }
+
+    static func level(fromSyslog level: Int32) -> Logger.Level {
+        switch level {
+        case ...3: return .error
+        case 4: return .warning
+        case 5: return .notice
+        case 6: return .info
+        default: return .debug
+        }
+    }
+
+    /// Stops the log pump, if any; the handle is destroyed when the last reference goes.
+    func stopLogPump() {
+        guard pumpThread != nil, !pumpStop.value else { return }
+        pumpStop.value = true
+        pumpDone.wait()
+    }
+
+    deinit {
+        stopLogPump()
+        drainLogs()
+        rd_kafka_queue_destroy(logQueue)
+        rd_kafka_destroy(rk)
+    }
+}

@@ -1,0 +1,68 @@
+import CRdKafka
+
+extension KafkaConsumer {
+    /// Commits offsets (the next offset to read per partition) and waits for the broker's answer.
+    public func commit(_ offsets: [TopicPartitionOffset]) async throws {
+        guard !offsets.isEmpty else { return }
+                try await blocking.run { [self] in
+            let list = TopicPartitionList.make(offsets)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            try RdKafka.check(rd_kafka_commit(self.rk, list, 0), "commit offsets")
+            try TopicPartitionList.checkElements(list, "commit offset")
+        }
+    }
+
+    /// Starts a commit without waiting; failures are logged by librdkafka.
+    public func commitAsync(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = TopicPartitionList.make(offsets)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        try RdKafka.check(rd_kafka_commit(self.rk, list, 1), "commit offsets (async)")
+    }
+
+    /// Records offsets locally for the next `commitStored()`.
+    public func store(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = TopicPartitionList.make(offsets)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        try RdKafka.check(rd_kafka_offsets_store(self.rk, list), "store offsets")
+        try TopicPartitionList.checkElements(list, "store offset")
+    }
+
+    /// Commits the stored offsets and waits for the answer.
+    public func commitStored() async throws {
+                try await blocking.run { [self] in
+            let err = rd_kafka_commit(self.rk, nil, 0)
+            if err == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
+            try RdKafka.check(err, "commit stored offsets")
+        }
+    }
+
+    /// Moves an assigned partition's read position; buffered records of that partition are dropped.
+    public func seek(_ offsets: [TopicPartitionOffset], timeout: Duration = .seconds(10)) async throws {
+        guard !offsets.isEmpty else { return }
+                let ms = Int32(timeout.components.seconds * 1000)
+        try await blocking.run { [self] in
+            let list = TopicPartitionList.make(offsets)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            try RdKafka.check(rd_kafka_seek_partitions(self.rk, list, ms), "seek")
+            try TopicPartitionList.checkElements(list, "seek")
+        }
+        buffer.purge(Set(offsets.map(\.topicPartition)))
+    }
+
+    /// The group's committed offsets for these partitions (absent when nothing is committed).
+    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws
+        -> [TopicPartition: Int64]
+    {
+                let ms = Int32(timeout.components.seconds * 1000)
+        return try await blocking.run { [self] in
+            let list = TopicPartitionList.make(partitions)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            try RdKafka.check(rd_kafka_committed(self.rk, list, ms), "fetch committed offsets")
+            var result: [TopicPartition: Int64] = [:]
+            for tpo in TopicPartitionList.offsets(list) where tpo.offset >= 0 { result[tpo.topicPartition] = tpo.offset }
+            return result
+        }
+    }
+}

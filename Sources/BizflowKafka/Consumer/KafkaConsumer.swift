@@ -1,0 +1,313 @@
+import CRdKafka
+import Dispatch
+import Foundation
+import Logging
+import Metrics
+
+/// A consumer-group member. librdkafka is polled on a dedicated thread; records reach Swift through a bounded
+/// buffer, and partitions are paused while the buffer is full.
+public final class KafkaConsumer: @unchecked Sendable {
+    /// Settings of a consumer.
+    public struct Configuration: Sendable {
+        public var kafka: KafkaConfig
+        public var groupID: String
+        public var topics: [String]
+        /// Records held for the reader before partitions are paused.
+        public var bufferCapacity: Int = 10_000
+        /// `read_committed` (default) hides records of aborted and open transactions.
+        public var readCommitted: Bool = true
+        /// Where to start without a committed offset: "earliest" or "latest".
+        public var autoOffsetReset: String = "earliest"
+        public var hooks = RebalanceHooks()
+        public var clientID: String = "bizflow"
+        /// Consumer-specific librdkafka properties, applied over `kafka.properties`.
+        public var properties: [String: String] = [:]
+
+        public init(kafka: KafkaConfig, groupID: String, topics: [String]) {
+            self.kafka = kafka
+            self.groupID = groupID
+            self.topics = topics
+        }
+    }
+
+    let handle: ClientHandle
+    let buffer: MessageBuffer
+    let blocking: BlockingQueue
+    private let consumerQueue: OpaquePointer
+    private let hooks: RebalanceHooks
+    private let stopFlag = LockedValue(false)
+    private let stopped = DispatchSemaphore(value: 0)
+    private let pausedPartitions = LockedValue<Set<TopicPartition>>([])
+    private let consumed: Counter
+    private let pauses: Counter
+    let groupID: String
+
+    var rk: OpaquePointer { handle.rk }
+    var logger: Logger { handle.logger }
+
+    public init(configuration: Configuration, logger: Logger) throws(KafkaError) {
+        guard !configuration.topics.isEmpty else { throw .local("create consumer", "no topics to subscribe to") }
+        var overrides = [
+            "group.id": configuration.groupID,
+            "client.id": configuration.clientID,
+            "enable.auto.commit": "false",
+            "enable.auto.offset.store": "false",
+            "enable.partition.eof": "false",
+            "auto.offset.reset": configuration.autoOffsetReset,
+            "isolation.level": configuration.readCommitted ? "read_committed" : "read_uncommitted",
+            // Bounds librdkafka's own prefetch, so memory stays bounded while the Swift buffer is full.
+            "queued.max.messages.kbytes": "16384",
+        ]
+        overrides.merge(configuration.properties) { _, new in new }
+        let conf = try configuration.kafka.makeConf(overrides)
+        self.groupID = configuration.groupID
+        self.hooks = configuration.hooks
+        self.buffer = MessageBuffer(capacity: configuration.bufferCapacity)
+        self.blocking = BlockingQueue(label: "bizflow.consumer.\(configuration.groupID)")
+        self.consumed = Counter(label: "bizflow_kafka_consumed_total", dimensions: [("group", configuration.groupID)])
+        self.pauses = Counter(label: "bizflow_kafka_consumer_pauses_total", dimensions: [("group", configuration.groupID)])
+        // The rebalance callback reaches this object through the opaque; it only runs on the poll thread,
+        // which stops before the object goes away.
+        let context = RebalanceContext()
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
+        self.handle = try ClientHandle(type: RD_KAFKA_CONSUMER, conf: conf, logger: logger)
+        self.consumerQueue = rd_kafka_queue_get_consumer(handle.rk)
+        rd_kafka_poll_set_consumer(handle.rk)
+        context.consumer = self
+        self.context = context
+        let topics = TopicPartitionList.make(configuration.topics.map { TopicPartition($0, -1) })
+        defer { rd_kafka_topic_partition_list_destroy(topics) }
+        try RdKafka.check(rd_kafka_subscribe(handle.rk, topics), "subscribe to \(configuration.topics)")
+        let thread = Thread { [self] in pollLoop() }
+        thread.name = "bizflow.consumer.poll"
+        thread.start()
+    }
+
+    private var context: RebalanceContext?
+
+    /// Waits for records and returns up to `max` of them; returns [] once the consumer is closed.
+    public func nextBatch(max: Int = 500) async throws -> [KafkaMessage] {
+        try await buffer.take(max: max)
+    }
+
+    /// Records waiting in the hand-off buffer.
+    public var bufferedCount: Int { buffer.count }
+
+    /// True while fetching is paused because the buffer is full.
+    public var isPaused: Bool { buffer.isPaused }
+
+    /// The partitions currently assigned to this member.
+    public func assignment() throws(KafkaError) -> [TopicPartition] {
+        var list: TopicPartitionList.Pointer?
+        try RdKafka.check(rd_kafka_assignment(rk, &list), "read assignment")
+        defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+        return TopicPartitionList.partitions(list)
+    }
+
+    /// The group generation and member id, for `KafkaProducer.sendOffsetsToTransaction`.
+    public func groupMetadata() throws(KafkaError) -> ConsumerGroupMetadata {
+        guard let pointer = rd_kafka_consumer_group_metadata(rk) else {
+            throw .local("read group metadata", "the consumer has no group metadata")
+        }
+        return ConsumerGroupMetadata(pointer)
+    }
+
+    /// Leaves the group (running the revoke hook), stops the poll thread and releases the client.
+    public func close() async {
+        let alreadyStopping = stopFlag.withLock { flag in
+            defer { flag = true }
+            return flag
+        }
+        guard !alreadyStopping else { return }
+        let stopped = self.stopped
+        _ = try? await blocking.run { stopped.wait() }
+        context = nil
+    }
+
+    // MARK: Poll thread
+
+    private func pollLoop() {
+        var slots = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: 1000)
+        var topicNames: [OpaquePointer: String] = [:]
+        while !stopFlag.value {
+            handle.drainLogs()
+            if buffer.takeResumeRequest() { resumePaused() }
+            let want = Swift.max(1, Swift.min(buffer.room, slots.count))
+            let n = slots.withUnsafeMutableBufferPointer {
+                rd_kafka_consume_batch_queue(consumerQueue, 100, $0.baseAddress, want)
+            }
+            guard n > 0 else { continue }
+            var batch: [KafkaMessage] = []
+            batch.reserveCapacity(n)
+            for i in 0..<n {
+                guard let message = slots[i] else { continue }
+                defer { rd_kafka_message_destroy(message) }
+                if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    reportError(message)
+                    continue
+                }
+                batch.append(Self.convert(message, topicNames: &topicNames))
+            }
+            consumed.increment(by: batch.count)
+            if buffer.append(batch) { pauseAssigned() }
+        }
+        // Closing runs the revoke callback (and so the revoke hook) on this thread.
+        let err = rd_kafka_consumer_close(rk)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning("consumer close", metadata: ["error": "\(KafkaErrorCode(err))"])
+        }
+        handle.drainLogs()
+        rd_kafka_queue_destroy(consumerQueue)
+        buffer.finish()
+        stopped.signal()
+    }
+
+    private static func convert(
+        _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String]
+    ) -> KafkaMessage {
+        let m = message.pointee
+        let topic: String
+        if let rkt = m.rkt, let cached = topicNames[rkt] {
+            topic = cached
+        } else {
+            topic = String(cString: rd_kafka_topic_name(m.rkt))
+            if let rkt = m.rkt { topicNames[rkt] = topic }
+        }
+        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
+        let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
+        var headers: [KafkaHeader] = []
+        var hdrs: OpaquePointer?
+        if rd_kafka_message_headers(message, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var valuePointer: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(hdrs, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers.append(
+                    KafkaHeader(
+                        String(cString: name!),
+                        valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                index += 1
+            }
+        }
+        var tsType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &tsType)
+        return KafkaMessage(
+            topic: topic, partition: m.partition, offset: m.offset, key: key, value: value, headers: headers,
+            timestampMs: timestamp)
+    }
+
+    private func reportError(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let code = KafkaErrorCode(message.pointee.err)
+        if code == KafkaErrorCode(RD_KAFKA_RESP_ERR__FATAL), let fatal = RdKafka.fatalError(rk) {
+            logger.error("consumer fatal error: it stops", metadata: ["error": "\(fatal)"])
+            stopFlag.value = true
+            return
+        }
+        logger.warning("consumer error", metadata: ["code": "\(code)", "reason": "\(String(cString: rd_kafka_err2str(message.pointee.err)))"])
+    }
+
+    private func pauseAssigned() {
+        guard let assigned = try? assignment(), !assigned.isEmpty else { return }
+        let list = TopicPartitionList.make(assigned)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        rd_kafka_pause_partitions(rk, list)
+        pausedPartitions.value = Set(assigned)
+        pauses.increment()
+        logger.debug("buffer full: partitions paused", metadata: ["count": "\(assigned.count)"])
+    }
+
+    private func resumePaused() {
+        let paused = pausedPartitions.withLock { set in
+            defer { set = [] }
+            return set
+        }
+        guard !paused.isEmpty else { return }
+        let list = TopicPartitionList.make(Array(paused))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        rd_kafka_resume_partitions(rk, list)
+        logger.debug("buffer drained: partitions resumed", metadata: ["count": "\(paused.count)"])
+    }
+
+    /// Runs on the poll thread, inside librdkafka's rebalance callback.
+    fileprivate func rebalance(_ err: rd_kafka_resp_err_t, _ list: TopicPartitionList.Pointer?) {
+        let partitions = TopicPartitionList.partitions(list)
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            if let hook = hooks.partitionsAssigned {
+                let offsets = Self.runBlocking { await hook(partitions) }
+                for element in TopicPartitionList.elements(list) {
+                    let tp = TopicPartition(String(cString: element.pointee.topic), element.pointee.partition)
+                    if let offset = offsets[tp] { element.pointee.offset = offset }
+                }
+            }
+            if cooperative {
+                logIfFailed(rd_kafka_incremental_assign(rk, list), "incremental assign")
+            } else {
+                logIfFailed(rd_kafka_assign(rk, list), "assign")
+            }
+            if buffer.isPaused {
+                rd_kafka_pause_partitions(rk, list)
+                pausedPartitions.withLock { $0.formUnion(partitions) }
+            }
+            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            if let hook = hooks.partitionsRevoked { Self.runBlocking { await hook(partitions) } }
+            buffer.purge(Set(partitions))
+            pausedPartitions.withLock { $0.subtract(partitions) }
+            if cooperative {
+                logIfFailed(rd_kafka_incremental_unassign(rk, list), "incremental unassign")
+            } else {
+                logIfFailed(rd_kafka_assign(rk, nil), "unassign")
+            }
+            logger.info("partitions revoked", metadata: ["partitions": "\(partitions.sorted())"])
+        default:
+            logger.warning("rebalance error", metadata: ["code": "\(KafkaErrorCode(err))"])
+            rd_kafka_assign(rk, nil)
+        }
+    }
+
+    private func logIfFailed(_ err: rd_kafka_resp_err_t, _ operation: String) {
+        do throws(KafkaError) { try RdKafka.check(err, operation) } catch {
+            logger.error("rebalance step failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func logIfFailed(_ error: OpaquePointer?, _ operation: String) {
+        do throws(KafkaError) { try RdKafka.check(error, operation) } catch {
+            logger.error("rebalance step failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Waits on this dedicated thread for async hook code running on the cooperative pool.
+    private static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let done = DispatchSemaphore(value: 0)
+        let result = LockedValue<T?>(nil)
+        Task {
+            result.value = await body()
+            done.signal()
+        }
+        done.wait()
+        return result.value!
+    }
+}
+
+/// Carries the consumer to librdkafka's C rebalance callback.
+private final class RebalanceContext: @unchecked Sendable {
+    weak var consumer: KafkaConsumer?
+}
+
+private func rebalanceCallback(
+    _ rk: OpaquePointer?, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+    _ opaque: UnsafeMutableRawPointer?
+) {
+    guard let opaque,
+        let consumer = Unmanaged<RebalanceContext>.fromOpaque(opaque).takeUnretainedValue().consumer
+    else {
+        rd_kafka_assign(rk, nil)
+        return
+    }
+    consumer.rebalance(err, partitions)
+}

@@ -1,0 +1,2 @@
+import BizflowCLI
+await BizflowCommand.main()
