@@ -1,2 +1,1 @@
-import BizflowCLI
-await BizflowCommand.main()
+// placeholder

@@ -7,9 +7,7 @@ final class ClientHandle: @unchecked Sendable {
     let rk: OpaquePointer
     let logQueue: OpaquePointer
     let logger: Logger
-    private let pumpStop = LockedValue(false)
-    private var pumpThread: Thread?
-    private let pumpDone = DispatchSemaphore(value: 0)
+    private var pump: LogPump?
 
     /// Takes ownership of `conf` (librdkafka frees it on success; this frees it on failure).
     init(type: rd_kafka_type_t, conf: OpaquePointer, logger: Logger) throws(KafkaError) {
@@ -26,33 +24,28 @@ final class ClientHandle: @unchecked Sendable {
 
     /// Serves the log queue on a dedicated thread, for clients that have no poll loop of their own.
     func startLogPump(name: String) {
-        let thread = Thread { [self] in
-            while !pumpStop.value {
-                if let event = rd_kafka_queue_poll(logQueue, 200) { handle(event) }
-            }
-            pumpDone.signal()
-        }
-        thread.name = name
-        pumpThread = thread
-        thread.start()
+        // The thread holds only the pump, never this handle, so the handle can still be released.
+        let pump = LogPump(queue: logQueue, logger: logger)
+        self.pump = pump
+        pump.start(name: name)
     }
 
     /// Forwards pending log lines without blocking.
     func drainLogs() {
-        while let event = rd_kafka_queue_poll(logQueue, 0) { handle(event) }
+        while let event = rd_kafka_queue_poll(logQueue, 0) { Self.handle(event, logger: logger) }
     }
 
-    private func handle(_ event: OpaquePointer) {
+    static func handle(_ event: OpaquePointer, logger: Logger) {
         defer { rd_kafka_event_destroy(event) }
         switch rd_kafka_event_type(event) {
         case RD_KAFKA_EVENT_LOG:
             var facility: UnsafePointer<CChar>?
             var text: UnsafePointer<CChar>?
-            var level: Int32 = 0
-            guard rd_kafka_event_log(event, &facility, &text, &level) == 0 else { return }
+            var severity: Int32 = 0
+            guard rd_kafka_event_log(event, &facility, &text, &severity) == 0 else { return }
             let message = Logger.Message(stringLiteral: text.map { String(cString: $0) } ?? "")
             let metadata: Logger.Metadata = ["librdkafka": .string(facility.map { String(cString: $0) } ?? "")]
-            logger.log(level: Self.level(fromSyslog: level), message, metadata: metadata)
+            logger.log(level: Self.level(fromSyslog: severity), message, metadata: metadata)
         case RD_KAFKA_EVENT_ERROR:
             logger.warning(
                 "librdkafka error", metadata: ["reason": .string(String(cString: rd_kafka_event_error_string(event)))])
@@ -71,15 +64,8 @@ final class ClientHandle: @unchecked Sendable {
         }
     }
 
-    /// Stops the log pump, if any; the handle is destroyed when the last reference goes.
-    func stopLogPump() {
-        guard pumpThread != nil, !pumpStop.value else { return }
-        pumpStop.value = true
-        pumpDone.wait()
-    }
-
     deinit {
-        stopLogPump()
+        pump?.stop()
         drainLogs()
         rd_kafka_queue_destroy(logQueue)
         rd_kafka_destroy(rk)

@@ -1,0 +1,81 @@
+import BizflowKafka
+import Testing
+
+@Suite("Producer and consumer on the embedded broker")
+struct ProducerConsumerTests {
+    @Test("a record round-trips with key, headers and explicit partition")
+    func roundTrip() async throws {
+        let broker = try EmbeddedBroker(logger: testLogger())
+        let topic = uniqueTopic()
+        try broker.createTopic(topic, partitions: 3)
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
+        let headers = [KafkaHeader("ce_type", "x.y.Z"), KafkaHeader("binary", [0, 1, 255]), KafkaHeader("null", nil)]
+        let report = try await producer.send(
+            ProducerMessage(topic: topic, partition: 2, key: "lead-1", value: [1, 2, 3], headers: headers))
+        #expect(report.partition == 2)
+        #expect(report.offset == 0)
+
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfig(broker, group: uniqueTopic("g"), topics: [topic]), logger: testLogger())
+        let messages = try await consume(consumer, count: 1)
+        let message = try #require(messages.first)
+        #expect(message.topic == topic)
+        #expect(message.partition == 2)
+        #expect(message.keyString == "lead-1")
+        #expect(message.value == [1, 2, 3])
+        #expect(message.headers == headers)
+        await consumer.close()
+        await producer.close()
+    }
+
+    @Test("fire-and-forget batches keep per-key order and flush reports delivery")
+    func batchOrder() async throws {
+        let broker = try EmbeddedBroker(logger: testLogger())
+        let topic = uniqueTopic()
+        try broker.createTopic(topic, partitions: 4)
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
+        let keys = (0..<10).map { "key-\($0)" }
+        let messages = (0..<2_000).map { i in
+            ProducerMessage(topic: topic, key: keys[i % keys.count], value: Array("\(i)".utf8))
+        }
+        try await producer.sendBatch(messages)
+        try await producer.flush()
+        #expect(producer.inFlightCount == 0)
+
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfig(broker, group: uniqueTopic("g"), topics: [topic]), logger: testLogger())
+        let received = try await consume(consumer, count: 2_000)
+        #expect(received.count == 2_000)
+        var lastByKey: [String: Int] = [:]
+        for message in received {
+            let n = Int(String(decoding: message.value, as: UTF8.self))!
+            if let last = lastByKey[message.keyString!] { #expect(n > last) }
+            lastByKey[message.keyString!] = n
+        }
+        await consumer.close()
+        await producer.close()
+    }
+
+    @Test("an unreachable cluster fails the send with an error that says what to do")
+    func unreachable() async throws {
+        var config = KafkaProducer.Configuration(kafka: KafkaConfig(bootstrapServers: "127.0.0.1:1"))
+        config.properties = ["message.timeout.ms": "1000"]
+        var logger = testLogger()
+        logger.logLevel = .critical
+        let producer = try KafkaProducer(configuration: config, logger: logger)
+        let error = await #expect(throws: KafkaError.self) {
+            _ = try await producer.send(ProducerMessage(topic: uniqueTopic(), value: [1]))
+        }
+        #expect(error?.code == .messageTimedOut)
+        #expect(error?.description.contains("bizflow broker") == true)
+        await producer.close()
+    }
+
+    @Test("a bad librdkafka property is rejected without echoing secret values")
+    func badProperty() throws {
+        var config = KafkaProducer.Configuration(kafka: KafkaConfig(properties: ["sasl.password": 3.description, "no.such.property": "x"]))
+        config.clientID = "t"
+        let error = #expect(throws: KafkaError.self) { _ = try KafkaProducer(configuration: config, logger: testLogger()) }
+        #expect(error?.description.contains("no.such.property") == true)
+    }
+}

@@ -1,0 +1,65 @@
+import BizflowKafka
+import Foundation
+import Logging
+import Testing
+
+/// A logger that only shows warnings and errors, so test output stays readable.
+func testLogger(_ label: String = "test") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = .warning
+    return logger
+}
+
+/// A topic name no other test uses.
+func uniqueTopic(_ prefix: String = "t") -> String { "\(prefix).\(UUID().uuidString.prefix(8).lowercased())" }
+
+/// Consumer settings that rebalance quickly on the embedded broker.
+func consumerConfig(_ broker: EmbeddedBroker, group: String, topics: [String]) -> KafkaConsumer.Configuration {
+    var config = KafkaConsumer.Configuration(kafka: broker.kafkaConfig, groupID: group, topics: topics)
+    config.properties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
+    return config
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+func eventually(
+    timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
+) async rethrows -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// Reads until `count` records arrived (or the timeout passed) and returns them.
+func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaMessage] {
+    try await withThrowingTaskGroup(of: [KafkaMessage].self) { group in
+        group.addTask {
+            var received: [KafkaMessage] = []
+            while received.count < count {
+                let batch = try await consumer.nextBatch(max: 1000)
+                if batch.isEmpty { break }
+                received += batch
+            }
+            return received
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            throw TimeoutError()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}
+
+struct TimeoutError: Error {}
+
+/// A thread-safe list, for recording what hooks saw.
+final class Recorder<Element: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Element] = []
+    func append(_ item: Element) { lock.withLock { items.append(item) } }
+    var all: [Element] { lock.withLock { items } }
+}
