@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "BizflowRuntime", dependencies: ["BizflowEvents", "BizflowKafka"]),
         .target(
             name: "BizflowTopology",
             dependencies: ["BizflowEvents", "BizflowKafka", .product(name: "Yams", package: "Yams")]
@@ -46,7 +47,8 @@ let package = Package(
         .target(
             name: "BizflowCLI",
             dependencies: [
-                "BizflowEvents", "BizflowKafka", "BizflowTopology",
+                "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -59,7 +61,7 @@ let package = Package(
         .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka"]),
         .testTarget(
             name: "BizflowCLITests",
-            dependencies: ["BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowTopology"]
+            dependencies: ["BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology"]
         ),
     ]
 )

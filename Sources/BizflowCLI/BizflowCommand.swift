@@ -1,0 +1,44 @@
+import ArgumentParser
+import Logging
+
+/// The `bizflow` command line.
+public struct BizflowCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bizflow",
+        abstract: "Event-driven business workflows on Kafka: leads and orders through tiers of Swift actors.",
+        subcommands: [
+            BrokerCommand.self, TopologyCommand.self, ProduceCommand.self, TailCommand.self, DemoCommand.self,
+        ])
+
+    public init() {}
+}
+
+/// Options every Kafka-facing command takes.
+struct KafkaOptions: ParsableArguments {
+    @Option(help: "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092).")
+    var bootstrap: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    /// The client configuration: the flag, else the environment (`KAFKA_*`).
+    func kafkaConfig() throws -> KafkaConfig { try KafkaConfig.fromEnvironment(bootstrap: bootstrap) }
+
+    func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+/// The topology file option.
+struct TopologyOptions: ParsableArguments {
+    @Option(help: "Topology file (default: $BIZFLOW_TOPOLOGY or Topology/topology.yaml).")
+    var topology: String?
+
+    var path: String { topology ?? ProcessInfo.processInfo.environment["BIZFLOW_TOPOLOGY"] ?? "Topology/topology.yaml" }
+
+    func load() throws -> Topology { try Topology.load(path: path) }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,65 @@
+import ArgumentParser
+
+/// `bizflow topology apply|check|graph`.
+struct TopologyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topology", abstract: "Validate, apply or draw Topology/topology.yaml.",
+        subcommands: [Apply.self, Check.self, Graph.self])
+
+    /// `topology check`: every problem, with its line.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate the topology file.")
+        @OptionGroup var topologyOptions: TopologyOptions
+
+        func run() async throws {
+            let topology = try topologyOptions.load()
+            let problems = topology.problems()
+            for problem in problems { printError(problem.description) }
+            guard problems.isEmpty else { throw ExitCode(1) }
+            print("\(topologyOptions.path): \(topology.topics.count) topics, \(topology.tiers.count) tiers, no problems")
+        }
+    }
+
+    /// `topology apply`: create the missing topics (idempotent).
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create the topics that do not exist yet.")
+        @OptionGroup var topologyOptions: TopologyOptions
+        @OptionGroup var kafka: KafkaOptions
+
+        func run() async throws {
+            let topology = try topologyOptions.load()
+            let problems = topology.problems()
+            guard problems.isEmpty else {
+                for problem in problems { printError(problem.description) }
+                throw ExitCode(1)
+            }
+            let admin = try KafkaAdmin(config: try kafka.kafkaConfig(), logger: kafka.logger("bizflow.topology"))
+            let outcome: [String: TopicCreation]
+            do {
+                outcome = try await topology.apply(to: admin)
+            } catch let error as KafkaError where error.code == KafkaErrorCode(rawValue: -165) || error.code == .unsupportedVersion {
+                // -165: _UNSUPPORTED_FEATURE, what librdkafka reports when the broker lacks CreateTopics.
+                printError("the cluster has no CreateTopics API: if it is `bizflow broker`, it creates the topology's topics itself when it starts (--topology FILE)")
+                throw ExitCode(1)
+            }
+            let created = outcome.filter { $0.value == .created }.keys.sorted()
+            for name in created { print("created \(name)") }
+            print("\(created.count) created, \(outcome.count - created.count) already there")
+        }
+    }
+
+    /// `topology graph`: Mermaid.
+    struct Graph: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the flow as a Mermaid diagram.")
+        @OptionGroup var topologyOptions: TopologyOptions
+
+        func run() async throws {
+            print(try topologyOptions.load().mermaid(), terminator: "")
+        }
+    }
+}
+
+/// Prints to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

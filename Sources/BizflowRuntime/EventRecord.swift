@@ -1,0 +1,25 @@
+import BizflowEvents
+import BizflowKafka
+
+/// The one mapping between events (protobuf payload + CloudEvents envelope) and Kafka records.
+public enum EventRecord {
+    /// A record for `event`: keyed by its event key, with the envelope as headers.
+    public static func make(_ event: any DomainEvent, envelope: EventEnvelope, topic: String) throws -> ProducerMessage {
+        let payload: [UInt8] = try event.serializedBytes()
+        return ProducerMessage(
+            topic: topic, key: Array(event.eventKey.utf8), value: payload,
+            headers: envelope.headers.map { KafkaHeader($0.key, $0.value) })
+    }
+
+    /// A record for an external input: a new envelope with the event's own tenant.
+    public static func make(_ event: any DomainEvent, source: String, topic: String) throws -> (ProducerMessage, EventEnvelope) {
+        let envelope = EventEnvelope(source: source, type: type(of: event).eventType, tenantID: event.tenantID)
+        return (try make(event, envelope: envelope, topic: topic), envelope)
+    }
+
+    /// Reads the envelope and decodes the payload of a consumed record.
+    public static func decode(_ message: KafkaMessage) throws(EventError) -> (EventEnvelope, any DomainEvent) {
+        let envelope = try EventEnvelope(headers: message.headers.map { (key: $0.key, value: $0.value) })
+        return (envelope, try EventCatalog.decode(message.value, envelope: envelope))
+    }
+}
