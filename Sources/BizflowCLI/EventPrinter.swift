@@ -2,8 +2,8 @@ import BizflowEvents
 import BizflowRuntime
 
 /// Formats consumed records as one JSON object per line.
-enum EventPrinter {
-    static func line(for message: KafkaMessage) -> String {
+public enum EventPrinter {
+    public static func line(for message: KafkaMessage) -> String {
         var fields = [
             "\"topic\":\(quote(message.topic))", "\"partition\":\(message.partition)", "\"offset\":\(message.offset)",
             "\"key\":\(message.keyString.map(quote) ?? "null")",
