@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -65,3 +66,20 @@ let package = Package(
         ),
     ]
 )
+
+// Benchmarks (package-benchmark) join the package only when asked, so `swift test` and CI never build them:
+//   BIZFLOW_BENCHMARKS=1 swift package benchmark
+if ProcessInfo.processInfo.environment["BIZFLOW_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets += [
+        // The reference: the same loops written directly on librdkafka's C API.
+        .target(name: "RawLibrdkafka", path: "Benchmarks/RawLibrdkafka", linkerSettings: [.linkedLibrary("rdkafka")]),
+        .executableTarget(
+            name: "Transport",
+            dependencies: ["RawLibrdkafka", "BizflowKafka", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/Transport",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+}

@@ -71,6 +71,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         let context = RebalanceContext()
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
         rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
+        context.statistics = StatisticsRecorder(client: configuration.clientID)
+        rd_kafka_conf_set_stats_cb(conf, statisticsCallback)
         self.handle = try ClientHandle(type: RD_KAFKA_CONSUMER, conf: conf, logger: logger)
         self.consumerQueue = rd_kafka_queue_get_consumer(handle.rk)
         rd_kafka_poll_set_consumer(handle.rk)
@@ -297,6 +299,16 @@ public final class KafkaConsumer: @unchecked Sendable {
 /// Carries the consumer to librdkafka's C rebalance callback.
 private final class RebalanceContext: @unchecked Sendable {
     weak var consumer: KafkaConsumer?
+    var statistics: StatisticsRecorder?
+}
+
+/// librdkafka calls this on the poll thread every `statistics.interval.ms`; returning 0 lets it free the JSON.
+private func statisticsCallback(
+    _ rk: OpaquePointer?, _ json: UnsafeMutablePointer<CChar>?, _ length: Int, _ opaque: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let json, let opaque else { return 0 }
+    Unmanaged<RebalanceContext>.fromOpaque(opaque).takeUnretainedValue().statistics?.record(json: json, length: length)
+    return 0
 }
 
 private func rebalanceCallback(

@@ -14,15 +14,17 @@ final class ProducerCore: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let delivered: Counter
     private let failed: Counter
+    private let statistics: StatisticsRecorder
 
     var rk: OpaquePointer { handle.rk }
 
     init(conf: OpaquePointer, logger: Logger, metricsLabel: String) throws(KafkaError) {
-        rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
+        rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS))
         handle = try ClientHandle(type: RD_KAFKA_PRODUCER, conf: conf, logger: logger)
         mainQueue = rd_kafka_queue_get_main(handle.rk)
         delivered = Counter(label: "bizflow_kafka_produced_total", dimensions: [("client", metricsLabel)])
         failed = Counter(label: "bizflow_kafka_produce_failures_total", dimensions: [("client", metricsLabel)])
+        statistics = StatisticsRecorder(client: metricsLabel)
         let thread = Thread { [self] in pollLoop() }
         thread.name = "bizflow.producer.poll"
         thread.start()
@@ -85,6 +87,8 @@ final class ProducerCore: @unchecked Sendable {
             } else {
                 handle.logger.warning("producer error", metadata: ["code": "\(code)", "reason": "\(reason)"])
             }
+        case Int32(RD_KAFKA_EVENT_STATS):
+            if let json = rd_kafka_event_stats(event) { statistics.record(json: json, length: strlen(json)) }
         default:
             break
         }

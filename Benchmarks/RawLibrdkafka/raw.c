@@ -1,0 +1,104 @@
+#include "RawLibrdkafka.h"
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static rd_kafka_t *new_client(rd_kafka_type_t type, const char *bootstrap, const char *group) {
+    char errstr[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr, sizeof errstr);
+    if (type == RD_KAFKA_PRODUCER) {
+        rd_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof errstr);
+    } else {
+        rd_kafka_conf_set(conf, "group.id", group, errstr, sizeof errstr);
+        rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", errstr, sizeof errstr);
+        rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof errstr);
+        rd_kafka_conf_set(conf, "isolation.level", "read_committed", errstr, sizeof errstr);
+    }
+    rd_kafka_t *rk = rd_kafka_new(type, conf, errstr, sizeof errstr);
+    if (rk == NULL) fprintf(stderr, "raw: %s\n", errstr);
+    return rk;
+}
+
+static int produce_one(rd_kafka_t *rk, const char *topic, const void *key, size_t key_len, const void *value,
+                       size_t len) {
+    for (;;) {
+        rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
+                                                    RD_KAFKA_V_VALUE((void *)value, len),
+                                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return -1;
+        rd_kafka_poll(rk, 1);
+    }
+}
+
+int raw_produce(const char *bootstrap, const char *topic, int count, int size) {
+    rd_kafka_t *rk = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL);
+    if (rk == NULL) return -1;
+    char *value = malloc((size_t)size);
+    memset(value, 'x', (size_t)size);
+    char key[32];
+    int rc = 0;
+    for (int i = 0; i < count && rc == 0; i++) {
+        int n = snprintf(key, sizeof key, "k%d", i % 1000);
+        rc = produce_one(rk, topic, key, (size_t)n, value, (size_t)size);
+        rd_kafka_poll(rk, 0);
+    }
+    if (rd_kafka_flush(rk, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) rc = -1;
+    rd_kafka_destroy(rk);
+    free(value);
+    return rc;
+}
+
+static rd_kafka_t *subscribe(const char *bootstrap, const char *topic, const char *group) {
+    rd_kafka_t *rk = new_client(RD_KAFKA_CONSUMER, bootstrap, group);
+    if (rk == NULL) return NULL;
+    rd_kafka_poll_set_consumer(rk);
+    rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(topics, topic, RD_KAFKA_PARTITION_UA);
+    rd_kafka_subscribe(rk, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    return rk;
+}
+
+int raw_consume(const char *bootstrap, const char *topic, const char *group, int count) {
+    rd_kafka_t *rk = subscribe(bootstrap, topic, group);
+    if (rk == NULL) return -1;
+    int received = 0;
+    size_t bytes = 0;
+    while (received < count) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 1000);
+        if (m == NULL) continue;
+        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            received++;
+            bytes += m->len;
+        }
+        rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return bytes > 0 ? 0 : -1;
+}
+
+int raw_copy(const char *bootstrap, const char *input, const char *output, const char *group, int count) {
+    rd_kafka_t *consumer = subscribe(bootstrap, input, group);
+    rd_kafka_t *producer = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL);
+    if (consumer == NULL || producer == NULL) return -1;
+    int copied = 0, rc = 0;
+    while (copied < count && rc == 0) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(consumer, 1000);
+        if (m == NULL) continue;
+        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rc = produce_one(producer, output, m->key, m->key_len, m->payload, m->len);
+            copied++;
+        }
+        rd_kafka_message_destroy(m);
+        rd_kafka_poll(producer, 0);
+    }
+    if (rd_kafka_flush(producer, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) rc = -1;
+    rd_kafka_consumer_close(consumer);
+    rd_kafka_destroy(consumer);
+    rd_kafka_destroy(producer);
+    return rc;
+}
