@@ -138,4 +138,45 @@ struct TransactionTests {
         await consumer.close()
         await producer.close()
     }
+
+    @Test("a fatal error while committing re-initialises the producer, which then works")
+    func reinitialiseAfterFatalCommit() async throws {
+        let broker = try EmbeddedBroker(logger: testLogger())
+        let topic = uniqueTopic()
+        try broker.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: .init(kafka: broker.kafkaConfig, transactionalID: uniqueTopic("tx")), logger: testLogger())
+        try await producer.initTransactions()
+        try producer.beginTransaction()
+        _ = try await producer.send(ProducerMessage(topic: topic, value: Array("first".utf8)))
+        // The coordinator fails EndTxn with an error librdkafka treats as fatal: the outcome is unknown.
+        broker.pushRequestErrors(.endTxn, [.invalidTxnState])
+        let error = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
+        #expect(error?.reason.contains("re-initialised") == true)
+        #expect(producer.transactionState == .ready)
+
+        try producer.beginTransaction()
+        _ = try await producer.send(ProducerMessage(topic: topic, value: Array("second".utf8)))
+        try await producer.commitTransaction()
+        #expect(producer.transactionState == .ready)
+        await producer.close()
+    }
+
+    @Test("a fenced producer (a zombie) stops for good instead of re-initialising")
+    func fencedProducerStops() async throws {
+        let broker = try EmbeddedBroker(logger: testLogger())
+        let topic = uniqueTopic()
+        try broker.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: .init(kafka: broker.kafkaConfig, transactionalID: uniqueTopic("tx")), logger: testLogger())
+        try await producer.initTransactions()
+        try producer.beginTransaction()
+        _ = try await producer.send(ProducerMessage(topic: topic, value: [1]))
+        broker.pushRequestErrors(.endTxn, [.producerFenced])
+        let error = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
+        #expect(error?.isFatal == true)
+        #expect(producer.transactionState == .closed)
+        #expect(throws: KafkaError.self) { try producer.beginTransaction() }
+        await producer.close()
+    }
 }

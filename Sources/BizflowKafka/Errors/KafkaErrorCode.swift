@@ -33,6 +33,7 @@ public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable, CustomString
     public static let topicAlreadyExists = KafkaErrorCode(RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
     public static let producerFenced = KafkaErrorCode(RD_KAFKA_RESP_ERR_PRODUCER_FENCED)
     public static let invalidProducerEpoch = KafkaErrorCode(RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH)
+    public static let invalidTxnState = KafkaErrorCode(RD_KAFKA_RESP_ERR_INVALID_TXN_STATE)
     public static let concurrentTransactions = KafkaErrorCode(RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS)
     public static let unsupportedVersion = KafkaErrorCode(RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION)
     public static let invalidRequest = KafkaErrorCode(RD_KAFKA_RESP_ERR_INVALID_REQUEST)
@@ -43,6 +44,9 @@ public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable, CustomString
         [.transport, .allBrokersDown, .timedOut, .messageTimedOut, .queueFull, .notLeader, .requestTimedOut,
          .notCoordinator, .coordinatorNotAvailable, .concurrentTransactions, .rebalanceInProgress].contains(self)
     }
+
+    /// Another instance with the same transactional id took over: this one must stop, never re-initialise.
+    var isFencing: Bool { [.fenced, .producerFenced, .invalidProducerEpoch].contains(self) }
 
     /// What a user can do, for the codes where that is clear.
     var hint: String? {

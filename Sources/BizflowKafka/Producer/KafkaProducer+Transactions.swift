@@ -83,6 +83,13 @@ extension KafkaProducer {
                     attempt += 1
                     continue
                 }
+                if error.code.isFencing {
+                    // A zombie: re-initialising would fence the instance that replaced it. Stop for good.
+                    _ = state.withLock { $0.on(.close) }
+                    logger.error("producer fenced by a newer instance: it stops", metadata: ["error": "\(error)"])
+                    throw KafkaError(
+                        code: error.code, operation: operation, reason: error.reason, isRetriable: false, isFatal: true)
+                }
                 try await reinitialise(after: error)
                 throw KafkaError(
                     code: error.code, operation: operation,
