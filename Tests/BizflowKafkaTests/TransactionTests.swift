@@ -141,14 +141,7 @@ struct TransactionTests {
 
     @Test("a fatal error while committing re-initialises the producer, which then works")
     func reinitialiseAfterFatalCommit() async throws {
-        let broker = try EmbeddedBroker(logger: testLogger())
-        let topic = uniqueTopic()
-        try broker.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(
-            configuration: .init(kafka: broker.kafkaConfig, transactionalID: uniqueTopic("tx")), logger: testLogger())
-        try await producer.initTransactions()
-        try producer.beginTransaction()
-        _ = try await producer.send(ProducerMessage(topic: topic, value: Array("first".utf8)))
+        let (broker, topic, producer) = try await openTransaction()
         // The coordinator fails EndTxn with an error librdkafka treats as fatal: the outcome is unknown.
         broker.pushRequestErrors(.endTxn, [.invalidTxnState])
         let error = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
@@ -164,6 +157,17 @@ struct TransactionTests {
 
     @Test("a fenced producer (a zombie) stops for good instead of re-initialising")
     func fencedProducerStops() async throws {
+        let (broker, _, producer) = try await openTransaction()
+        broker.pushRequestErrors(.endTxn, [.producerFenced])
+        let error = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
+        #expect(error?.isFatal == true)
+        #expect(producer.transactionState == .closed)
+        #expect(throws: KafkaError.self) { try producer.beginTransaction() }
+        await producer.close()
+    }
+
+    /// A broker, a one-partition topic and a transactional producer with one record in an open transaction.
+    func openTransaction() async throws -> (EmbeddedBroker, String, KafkaProducer) {
         let broker = try EmbeddedBroker(logger: testLogger())
         let topic = uniqueTopic()
         try broker.createTopic(topic, partitions: 1)
@@ -171,12 +175,7 @@ struct TransactionTests {
             configuration: .init(kafka: broker.kafkaConfig, transactionalID: uniqueTopic("tx")), logger: testLogger())
         try await producer.initTransactions()
         try producer.beginTransaction()
-        _ = try await producer.send(ProducerMessage(topic: topic, value: [1]))
-        broker.pushRequestErrors(.endTxn, [.producerFenced])
-        let error = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
-        #expect(error?.isFatal == true)
-        #expect(producer.transactionState == .closed)
-        #expect(throws: KafkaError.self) { try producer.beginTransaction() }
-        await producer.close()
+        _ = try await producer.send(ProducerMessage(topic: topic, value: Array("first".utf8)))
+        return (broker, topic, producer)
     }
 }
