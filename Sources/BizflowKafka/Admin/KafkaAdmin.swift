@@ -10,7 +10,7 @@ public final class KafkaAdmin: TopicCreator, @unchecked Sendable {
 
     public init(config: KafkaConfig, logger: Logger, timeout: Duration = .seconds(15)) throws(KafkaError) {
         self.config = config
-        self.timeoutMs = Int32(timeout.components.seconds * 1000)
+        self.timeoutMs = timeout.milliseconds
         handle = try ClientHandle(type: RD_KAFKA_PRODUCER, conf: try config.makeConf(["client.id": "bizflow-admin"]), logger: logger)
         handle.startLogPump(name: "bizflow.admin.log")
     }
@@ -117,12 +117,8 @@ public final class KafkaAdmin: TopicCreator, @unchecked Sendable {
         let timeoutMs = self.timeoutMs
         return try await blocking.run {
             defer { consumer.drainLogs() }
-            let list = TopicPartitionList.make(partitions)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            try RdKafka.check(rd_kafka_committed(consumer.rk, list, timeoutMs), "fetch committed offsets of \(group)")
-            var result: [TopicPartition: Int64] = [:]
-            for tpo in TopicPartitionList.offsets(list) where tpo.offset >= 0 { result[tpo.topicPartition] = tpo.offset }
-            return result
+            return try TopicPartitionList.committed(
+                consumer.rk, partitions, timeoutMs: timeoutMs, "fetch committed offsets of \(group)")
         }
     }
 

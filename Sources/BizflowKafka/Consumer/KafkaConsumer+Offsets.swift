@@ -41,7 +41,7 @@ extension KafkaConsumer {
     /// Moves an assigned partition's read position; buffered records of that partition are dropped.
     public func seek(_ offsets: [TopicPartitionOffset], timeout: Duration = .seconds(10)) async throws {
         guard !offsets.isEmpty else { return }
-                let ms = Int32(timeout.components.seconds * 1000)
+        let ms = timeout.milliseconds
         try await blocking.run { [self] in
             let list = TopicPartitionList.make(offsets)
             defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -55,14 +55,9 @@ extension KafkaConsumer {
     public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws
         -> [TopicPartition: Int64]
     {
-                let ms = Int32(timeout.components.seconds * 1000)
+        let ms = timeout.milliseconds
         return try await blocking.run { [self] in
-            let list = TopicPartitionList.make(partitions)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            try RdKafka.check(rd_kafka_committed(self.rk, list, ms), "fetch committed offsets")
-            var result: [TopicPartition: Int64] = [:]
-            for tpo in TopicPartitionList.offsets(list) where tpo.offset >= 0 { result[tpo.topicPartition] = tpo.offset }
-            return result
+            try TopicPartitionList.committed(rk, partitions, timeoutMs: ms, "fetch committed offsets")
         }
     }
 }

@@ -40,4 +40,16 @@ enum TopicPartitionList {
             try RdKafka.check(element.pointee.err, "\(operation) for \(tp)")
         }
     }
+
+    /// A group's committed offsets (OffsetFetch) for `partitions` through `rk`; partitions without one are absent.
+    static func committed(
+        _ rk: OpaquePointer, _ partitions: [TopicPartition], timeoutMs: Int32, _ operation: String
+    ) throws(KafkaError) -> [TopicPartition: Int64] {
+        let list = make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        try RdKafka.check(rd_kafka_committed(rk, list, timeoutMs), operation)
+        var result: [TopicPartition: Int64] = [:]
+        for tpo in offsets(list) where tpo.offset >= 0 { result[tpo.topicPartition] = tpo.offset }
+        return result
+    }
 }

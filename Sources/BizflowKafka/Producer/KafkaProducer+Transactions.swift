@@ -6,7 +6,7 @@ extension KafkaProducer {
     public func initTransactions(timeout: Duration = .seconds(30)) async throws {
         try transition(.initialise, "init transactions")
         let core = current.value
-        let ms = timeoutMs(timeout)
+        let ms = timeout.milliseconds
         try await blocking.run { try RdKafka.check(rd_kafka_init_transactions(core.rk, ms), "init transactions") }
         try transition(.initialised, "init transactions")
     }
@@ -28,7 +28,7 @@ extension KafkaProducer {
     ) async throws {
         guard !offsets.isEmpty else { return }
         let core = current.value
-        let ms = timeoutMs(timeout)
+        let ms = timeout.milliseconds
         try await runTransactional("send offsets to transaction") {
             let list = TopicPartitionList.make(offsets)
             defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -42,7 +42,7 @@ extension KafkaProducer {
     public func commitTransaction(timeout: Duration = .seconds(30)) async throws {
         try transition(.commit, "commit transaction")
         let core = current.value
-        let ms = timeoutMs(timeout)
+        let ms = timeout.milliseconds
         try await runTransactional("commit transaction") {
             try RdKafka.check(rd_kafka_commit_transaction(core.rk, ms), "commit transaction")
         }
@@ -53,7 +53,7 @@ extension KafkaProducer {
     public func abortTransaction(timeout: Duration = .seconds(30)) async throws {
         try transition(.abort, "abort transaction")
         let core = current.value
-        let ms = timeoutMs(timeout)
+        let ms = timeout.milliseconds
         try await runTransactional("abort transaction") {
             try RdKafka.check(rd_kafka_abort_transaction(core.rk, ms), "abort transaction")
         }
@@ -117,9 +117,5 @@ extension KafkaProducer {
     private func transition(_ event: ProducerState.Event, _ operation: String) throws {
         let action = state.withLock { $0.on(event) }
         if case .reject(let reason) = action { throw KafkaError.local(operation, reason) }
-    }
-
-    private func timeoutMs(_ timeout: Duration) -> Int32 {
-        Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
     }
 }

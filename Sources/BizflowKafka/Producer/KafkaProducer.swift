@@ -89,7 +89,7 @@ public final class KafkaProducer: Sendable {
     /// last flush.
     public func flush(timeout: Duration = .seconds(30)) async throws {
         let core = current.value
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = timeout.milliseconds
         try await blocking.run { try RdKafka.check(rd_kafka_flush(core.rk, ms), "flush producer") }
         if let failure = await core.tracker.drained() { throw failure }
     }
@@ -101,7 +101,7 @@ public final class KafkaProducer: Sendable {
     public func close(timeout: Duration = .seconds(10)) async {
         _ = state.withLock { $0.on(.close) }
         let core = current.value
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = timeout.milliseconds
         _ = try? await blocking.run { core.shutDown(flushTimeoutMs: ms) }
     }
 }
