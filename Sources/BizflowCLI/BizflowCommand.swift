@@ -18,11 +18,18 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092).")
     var bootstrap: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .warning
+    @OptionGroup var logging: LoggingOptions
 
     /// The client configuration: the flag, else the environment (`KAFKA_*`).
     func kafkaConfig() throws -> KafkaConfig { try KafkaConfig.fromEnvironment(bootstrap: bootstrap) }
+
+    func logger(_ label: String) -> Logger { logging.logger(label) }
+}
+
+/// The log level option, and the logger it makes.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
 
     func logger(_ label: String) -> Logger {
         var logger = Logger(label: label)
@@ -39,6 +46,15 @@ struct TopologyOptions: ParsableArguments {
     var path: String { topology ?? ProcessInfo.processInfo.environment["BIZFLOW_TOPOLOGY"] ?? "Topology/topology.yaml" }
 
     func load() throws -> Topology { try Topology.load(path: path) }
+
+    /// Loads the topology and refuses it, printing every problem with its line, unless it is consistent.
+    func loadChecked() throws -> Topology {
+        let topology = try load()
+        let problems = topology.problems()
+        for problem in problems { printError(problem.description) }
+        guard problems.isEmpty else { throw ExitCode(1) }
+        return topology
+    }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -19,12 +19,10 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Write the bootstrap address to this file once the topics exist (for scripts).")
     var readyFile: String?
 
-    @Option(help: "Log level.")
-    var logLevel: Logger.Level = .warning
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        var logger = Logger(label: "bizflow.broker")
-        logger.logLevel = logLevel
+        let logger = logging.logger("bizflow.broker")
         let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
         let topology = try topologyOptions.load()
         let created = try await topology.apply(to: broker)

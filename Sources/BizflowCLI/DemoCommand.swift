@@ -16,19 +16,12 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var topologyOptions: TopologyOptions
 
-    @Option(help: "Log level.")
-    var logLevel: Logger.Level = .warning
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        var logger = Logger(label: "bizflow.demo")
-        logger.logLevel = logLevel
+        let logger = logging.logger("bizflow.demo")
         let broker = try EmbeddedBroker(brokers: 3, logger: logger)
-        let topology = try topologyOptions.load()
-        let problems = topology.problems()
-        guard problems.isEmpty else {
-            problems.forEach { printError($0.description) }
-            throw ExitCode(1)
-        }
+        let topology = try topologyOptions.loadChecked()
         let created = try await topology.apply(to: broker)
         print("▶ embedded broker at \(broker.bootstrapServers); \(created.count) topics from \(topologyOptions.path)")
 

@@ -12,10 +12,7 @@ struct TopologyCommand: AsyncParsableCommand {
         @OptionGroup var topologyOptions: TopologyOptions
 
         func run() async throws {
-            let topology = try topologyOptions.load()
-            let problems = topology.problems()
-            for problem in problems { printError(problem.description) }
-            guard problems.isEmpty else { throw ExitCode(1) }
+            let topology = try topologyOptions.loadChecked()
             print("\(topologyOptions.path): \(topology.topics.count) topics, \(topology.tiers.count) tiers, no problems")
         }
     }
@@ -27,12 +24,7 @@ struct TopologyCommand: AsyncParsableCommand {
         @OptionGroup var kafka: KafkaOptions
 
         func run() async throws {
-            let topology = try topologyOptions.load()
-            let problems = topology.problems()
-            guard problems.isEmpty else {
-                for problem in problems { printError(problem.description) }
-                throw ExitCode(1)
-            }
+            let topology = try topologyOptions.loadChecked()
             let admin = try KafkaAdmin(config: try kafka.kafkaConfig(), logger: kafka.logger("bizflow.topology"))
             let outcome: [String: TopicCreation]
             do {
