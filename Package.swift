@@ -40,7 +40,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "BizflowRuntime", dependencies: ["BizflowEvents", "BizflowKafka"]),
+        .target(
+            name: "BizflowRuntime",
+            dependencies: [
+                "BizflowEvents", "BizflowKafka",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "BizflowTopology",
             dependencies: ["BizflowEvents", "BizflowKafka", .product(name: "Yams", package: "Yams")]
@@ -59,7 +68,14 @@ let package = Package(
         // A C producer for programs that are not Swift: protobuf-c + librdkafka.
         .executableTarget(name: "bizflow-emit", dependencies: ["BizflowProtosC", "CRdKafka"]),
         .testTarget(name: "BizflowEventsTests", dependencies: ["BizflowEvents", "BizflowProtosC"]),
-        .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka"]),
+        // Helpers shared by the test targets (embedded broker, awaiting conditions, reading topics).
+        .target(
+            name: "BizflowTestSupport", dependencies: ["BizflowKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/BizflowTestSupport"),
+        .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka", "BizflowTestSupport"]),
+        .testTarget(
+            name: "BizflowRuntimeTests",
+            dependencies: ["BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport"]),
         .testTarget(
             name: "BizflowCLITests",
             dependencies: ["BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology"]

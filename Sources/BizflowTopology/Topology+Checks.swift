@@ -42,6 +42,23 @@ extension Topology {
                     report(tier.line, "tier \(tier.name) consumes \(name), which has no dead-letter topic: declare \(name).dlq with dlq_of: \(name)")
                 }
             }
+            let inputs = tier.consumes.compactMap { topic(named: $0) }
+            // State is per input partition: a key must land on the same partition number in every input.
+            if let first = inputs.first, let other = inputs.first(where: { $0.partitions != first.partitions }) {
+                report(tier.line, "tier \(tier.name) consumes \(first.name) (\(first.partitions) partitions) and \(other.name) (\(other.partitions)): inputs of one tier need the same partition count")
+            }
+            if let name = tier.changelog {
+                if let changelog = topic(named: name) {
+                    if !changelog.cleanup.contains("compact") {
+                        report(tier.line, "tier \(tier.name): its changelog \(name) needs cleanup: compact")
+                    }
+                    if let first = inputs.first, changelog.partitions != first.partitions {
+                        report(tier.line, "tier \(tier.name): its changelog \(name) needs \(first.partitions) partitions, like its inputs")
+                    }
+                } else {
+                    report(tier.line, "tier \(tier.name) keeps its state in \(name), which is not declared under topics:")
+                }
+            }
             for name in tier.produces where topic(named: name) == nil {
                 report(tier.line, "tier \(tier.name) produces \(name), which is not declared under topics:")
             }

@@ -74,12 +74,13 @@ extension Topology {
                 guard let name = key.string, let map = value.mapping else {
                     throw fail(key, "a tier must be a name with a mapping (group, consumes, produces)")
                 }
-                try checkKeys(map, allowed: ["group", "consumes", "produces"], what: "tier \(name)", fail: fail)
+                try checkKeys(map, allowed: ["group", "consumes", "produces", "changelog"], what: "tier \(name)", fail: fail)
                 tiers.append(
                     Tier(
                         name: name, group: try string(map["group"], "group", fail) ?? "bizflow-\(name)",
                         consumes: try strings(map["consumes"], "consumes", fail),
-                        produces: try strings(map["produces"], "produces", fail), line: key.mark?.line ?? 0))
+                        produces: try strings(map["produces"], "produces", fail),
+                        changelog: try string(map["changelog"], "changelog", fail), line: key.mark?.line ?? 0))
             }
         }
         return Topology(topics: topics, tiers: tiers, file: file)

@@ -26,6 +26,8 @@ public struct Topology: Sendable {
         public var group: String
         public var consumes: [String]
         public var produces: [String]
+        /// The compacted topic its state stores are written to, partitioned like its inputs.
+        public var changelog: String?
         public var line: Int
     }
 

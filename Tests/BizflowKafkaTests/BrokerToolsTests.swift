@@ -1,4 +1,5 @@
 @testable import BizflowKafka
+import BizflowTestSupport
 import Testing
 
 @Suite("Embedded broker tools")

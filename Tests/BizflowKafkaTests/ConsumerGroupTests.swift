@@ -1,4 +1,5 @@
 import BizflowKafka
+import BizflowTestSupport
 import Testing
 
 @Suite("Consumer groups, rebalances and back-pressure")

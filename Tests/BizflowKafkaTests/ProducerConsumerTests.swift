@@ -1,4 +1,5 @@
 import BizflowKafka
+import BizflowTestSupport
 import Testing
 
 @Suite("Producer and consumer on the embedded broker")

@@ -1,4 +1,5 @@
 import BizflowKafka
+import BizflowTestSupport
 import Testing
 
 @Suite("Transactions and fault tolerance")

@@ -5,13 +5,13 @@ public enum EventCatalog {
     /// All event types, in the order of the proto files.
     public static let all: [any DomainEvent.Type] = [
         LeadCaptured.self, LeadEngagement.self, LeadScored.self, LeadAssigned.self, NurtureMessage.self,
-        NurtureDelivery.self,
+        NurtureDelivery.self, LeadUnassigned.self, AssignmentEscalated.self,
         OrderPlaced.self, OrderAssessed.self, ReviewRequested.self, ReservationRequested.self,
         ReservationAnswered.self, OrderReserved.self, OrderBackordered.self, OrderStatusChanged.self,
         ShipmentUpdated.self, CarrierCallback.self, ReturnRequested.self, RefundIssued.self,
         CustomerNotification.self,
         StockAdjusted.self, LowStock.self,
-        ScoreOverride.self, ReassignLead.self, ReviewDecision.self, CancelOrder.self,
+        ScoreOverride.self, ReassignLead.self, AcceptAssignment.self, ReviewDecision.self, CancelOrder.self,
     ]
 
     private static let byName: [String: any DomainEvent.Type] = {

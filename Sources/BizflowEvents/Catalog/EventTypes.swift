@@ -15,6 +15,8 @@ public typealias LeadScored = Bizflow_Leads_V1_LeadScored
 public typealias LeadAssigned = Bizflow_Leads_V1_LeadAssigned
 public typealias NurtureMessage = Bizflow_Leads_V1_NurtureMessage
 public typealias NurtureDelivery = Bizflow_Leads_V1_NurtureDelivery
+public typealias LeadUnassigned = Bizflow_Leads_V1_LeadUnassigned
+public typealias AssignmentEscalated = Bizflow_Leads_V1_AssignmentEscalated
 
 public typealias PaymentMethod = Bizflow_Orders_V1_PaymentMethod
 public typealias RiskDecision = Bizflow_Orders_V1_RiskDecision
@@ -46,5 +48,6 @@ public typealias LowStock = Bizflow_Inventory_V1_LowStock
 
 public typealias ScoreOverride = Bizflow_Commands_V1_ScoreOverride
 public typealias ReassignLead = Bizflow_Commands_V1_ReassignLead
+public typealias AcceptAssignment = Bizflow_Commands_V1_AcceptAssignment
 public typealias ReviewDecision = Bizflow_Commands_V1_ReviewDecision
 public typealias CancelOrder = Bizflow_Commands_V1_CancelOrder

@@ -30,3 +30,15 @@ extension ReassignLead: DomainEvent {
     public var eventKey: String { leadID }
     public static let keyField = "lead_id"
 }
+extension LeadUnassigned: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension AssignmentEscalated: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
+extension AcceptAssignment: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}

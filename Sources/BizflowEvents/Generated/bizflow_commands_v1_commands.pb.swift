@@ -195,6 +195,38 @@ public nonisolated struct Bizflow_Commands_V1_CancelOrder: Sendable {
   fileprivate var _requestedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// A rep accepts an assigned lead, stopping its escalation timer (leads.commands, keyed by lead_id).
+public nonisolated struct Bizflow_Commands_V1_AcceptAssignment: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var commandID: String = String()
+
+  public var leadID: String = String()
+
+  public var tenantID: String = String()
+
+  public var repID: String = String()
+
+  public var actor: String = String()
+
+  public var acceptedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_acceptedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_acceptedAt = newValue}
+  }
+  /// Returns true if `acceptedAt` has been explicitly set.
+  public var hasAcceptedAt: Bool {self._acceptedAt != nil}
+  /// Clears the value of `acceptedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAcceptedAt() {self._acceptedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _acceptedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "bizflow.commands.v1"
@@ -454,6 +486,65 @@ nonisolated extension Bizflow_Commands_V1_CancelOrder: SwiftProtobuf.Message, Sw
     if lhs.actor != rhs.actor {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs._requestedAt != rhs._requestedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Commands_V1_AcceptAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AcceptAssignment"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}command_id\0\u{3}lead_id\0\u{3}tenant_id\0\u{3}rep_id\0\u{1}actor\0\u{3}accepted_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.commandID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.repID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.actor) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._acceptedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.commandID.isEmpty {
+      try visitor.visitSingularStringField(value: self.commandID, fieldNumber: 1)
+    }
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 2)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 3)
+    }
+    if !self.repID.isEmpty {
+      try visitor.visitSingularStringField(value: self.repID, fieldNumber: 4)
+    }
+    if !self.actor.isEmpty {
+      try visitor.visitSingularStringField(value: self.actor, fieldNumber: 5)
+    }
+    try { if let v = self._acceptedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Commands_V1_AcceptAssignment, rhs: Bizflow_Commands_V1_AcceptAssignment) -> Bool {
+    if lhs.commandID != rhs.commandID {return false}
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.repID != rhs.repID {return false}
+    if lhs.actor != rhs.actor {return false}
+    if lhs._acceptedAt != rhs._acceptedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -741,6 +741,89 @@ public nonisolated struct Bizflow_Leads_V1_NurtureDelivery: Sendable {
   fileprivate var _deliveredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// A lead no rep could take: the unassigned queue (topic leads.assigned, keyed by lead_id).
+public nonisolated struct Bizflow_Leads_V1_LeadUnassigned: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leadID: String {
+    get {_storage._leadID}
+    set {_uniqueStorage()._leadID = newValue}
+  }
+
+  public var tenantID: String {
+    get {_storage._tenantID}
+    set {_uniqueStorage()._tenantID = newValue}
+  }
+
+  public var reason: String {
+    get {_storage._reason}
+    set {_uniqueStorage()._reason = newValue}
+  }
+
+  public var scored: Bizflow_Leads_V1_LeadScored {
+    get {_storage._scored ?? Bizflow_Leads_V1_LeadScored()}
+    set {_uniqueStorage()._scored = newValue}
+  }
+  /// Returns true if `scored` has been explicitly set.
+  public var hasScored: Bool {_storage._scored != nil}
+  /// Clears the value of `scored`. Subsequent reads from it will return its default value.
+  public mutating func clearScored() {_uniqueStorage()._scored = nil}
+
+  public var queuedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._queuedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._queuedAt = newValue}
+  }
+  /// Returns true if `queuedAt` has been explicitly set.
+  public var hasQueuedAt: Bool {_storage._queuedAt != nil}
+  /// Clears the value of `queuedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearQueuedAt() {_uniqueStorage()._queuedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// An assignment not accepted within its SLA (topic leads.assigned, keyed by lead_id).
+public nonisolated struct Bizflow_Leads_V1_AssignmentEscalated: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leadID: String = String()
+
+  public var tenantID: String = String()
+
+  /// the rep who did not accept
+  public var repID: String = String()
+
+  /// reassigned, notify_manager
+  public var action: String = String()
+
+  /// set when reassigned
+  public var newRepID: String = String()
+
+  public var reason: String = String()
+
+  public var escalatedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_escalatedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_escalatedAt = newValue}
+  }
+  /// Returns true if `escalatedAt` has been explicitly set.
+  public var hasEscalatedAt: Bool {self._escalatedAt != nil}
+  /// Clears the value of `escalatedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearEscalatedAt() {self._escalatedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _escalatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "bizflow.leads.v1"
@@ -1495,6 +1578,168 @@ nonisolated extension Bizflow_Leads_V1_NurtureDelivery: SwiftProtobuf.Message, S
     if lhs.attempts != rhs.attempts {return false}
     if lhs.error != rhs.error {return false}
     if lhs._deliveredAt != rhs._deliveredAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_LeadUnassigned: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LeadUnassigned"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{1}reason\0\u{1}scored\0\u{3}queued_at\0")
+
+  fileprivate class _StorageClass {
+    var _leadID: String = String()
+    var _tenantID: String = String()
+    var _reason: String = String()
+    var _scored: Bizflow_Leads_V1_LeadScored? = nil
+    var _queuedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _leadID = source._leadID
+      _tenantID = source._tenantID
+      _reason = source._reason
+      _scored = source._scored
+      _queuedAt = source._queuedAt
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._leadID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._tenantID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._scored) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._queuedAt) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._leadID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._leadID, fieldNumber: 1)
+      }
+      if !_storage._tenantID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._tenantID, fieldNumber: 2)
+      }
+      if !_storage._reason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 3)
+      }
+      try { if let v = _storage._scored {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._queuedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_LeadUnassigned, rhs: Bizflow_Leads_V1_LeadUnassigned) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._leadID != rhs_storage._leadID {return false}
+        if _storage._tenantID != rhs_storage._tenantID {return false}
+        if _storage._reason != rhs_storage._reason {return false}
+        if _storage._scored != rhs_storage._scored {return false}
+        if _storage._queuedAt != rhs_storage._queuedAt {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_AssignmentEscalated: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AssignmentEscalated"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{3}rep_id\0\u{1}action\0\u{3}new_rep_id\0\u{1}reason\0\u{3}escalated_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.repID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.action) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.newRepID) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._escalatedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
+    }
+    if !self.repID.isEmpty {
+      try visitor.visitSingularStringField(value: self.repID, fieldNumber: 3)
+    }
+    if !self.action.isEmpty {
+      try visitor.visitSingularStringField(value: self.action, fieldNumber: 4)
+    }
+    if !self.newRepID.isEmpty {
+      try visitor.visitSingularStringField(value: self.newRepID, fieldNumber: 5)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
+    try { if let v = self._escalatedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_AssignmentEscalated, rhs: Bizflow_Leads_V1_AssignmentEscalated) -> Bool {
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.repID != rhs.repID {return false}
+    if lhs.action != rhs.action {return false}
+    if lhs.newRepID != rhs.newRepID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs._escalatedAt != rhs._escalatedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

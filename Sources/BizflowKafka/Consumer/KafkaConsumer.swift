@@ -93,6 +93,30 @@ public final class KafkaConsumer: @unchecked Sendable {
         try await buffer.take(max: max)
     }
 
+    /// Like `nextBatch(max:)`, but returns [] when no record arrives within `timeout`.
+    public func nextBatch(max: Int, timeout: Duration) async throws -> [KafkaMessage] {
+        try await buffer.take(max: max, timeout: timeout)
+    }
+
+    /// Records between this member's position and the high watermark it last saw, per partition (no network).
+    public func lag(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        let list = TopicPartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        rd_kafka_position(rk, list)
+        var result: [TopicPartition: Int64] = [:]
+        for element in TopicPartitionList.elements(list) {
+            let e = element.pointee
+            var low: Int64 = 0
+            var high: Int64 = 0
+            guard e.offset >= 0,
+                rd_kafka_get_watermark_offsets(rk, e.topic, e.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                high >= 0
+            else { continue }
+            result[TopicPartition(String(cString: e.topic), e.partition)] = Swift.max(0, high - e.offset)
+        }
+        return result
+    }
+
     /// Records waiting in the hand-off buffer.
     public var bufferedCount: Int { buffer.count }
 
@@ -165,7 +189,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         stopped.signal()
     }
 
-    private static func convert(
+    static func convert(
         _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String]
     ) -> KafkaMessage {
         let m = message.pointee

@@ -35,8 +35,10 @@ final class MessageBuffer: Sendable {
         return pause
     }
 
-    /// Takes up to `max` records, waiting for at least one; returns [] once finished.
-    func take(max: Int) async throws -> [KafkaMessage] {
+    /// Takes up to `max` records, waiting for at least one (or until `timeout` passes); returns [] once finished
+    /// or timed out.
+    func take(max: Int, timeout: Duration? = nil) async throws -> [KafkaMessage] {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
             try Task.checkCancellation()
             let batch: [KafkaMessage]? = state.withLock { state in
@@ -57,6 +59,14 @@ final class MessageBuffer: Sendable {
                 return state.finished ? [] : nil
             }
             if let batch { return batch }
+            if let deadline, ContinuousClock.now >= deadline { return [] }
+            let alarm = deadline.map { deadline in
+                Task { [weak self] in
+                    try? await Task.sleep(until: deadline)
+                    self?.wakeReader()
+                }
+            }
+            defer { alarm?.cancel() }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
                     let resumeNow = state.withLock { state in
@@ -73,6 +83,14 @@ final class MessageBuffer: Sendable {
                 }?.resume()
             }
         }
+    }
+
+    /// Wakes a waiting reader without records (its timeout passed).
+    private func wakeReader() {
+        state.withLock { state in
+            defer { state.waiter = nil }
+            return state.waiter
+        }?.resume()
     }
 
     /// Consumed by the poll thread: true once after the reader drained the buffer below half while paused.

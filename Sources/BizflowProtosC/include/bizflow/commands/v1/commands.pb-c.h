@@ -20,6 +20,7 @@ typedef struct Bizflow__Commands__V1__ScoreOverride Bizflow__Commands__V1__Score
 typedef struct Bizflow__Commands__V1__ReassignLead Bizflow__Commands__V1__ReassignLead;
 typedef struct Bizflow__Commands__V1__ReviewDecision Bizflow__Commands__V1__ReviewDecision;
 typedef struct Bizflow__Commands__V1__CancelOrder Bizflow__Commands__V1__CancelOrder;
+typedef struct Bizflow__Commands__V1__AcceptAssignment Bizflow__Commands__V1__AcceptAssignment;
 
 
 /* --- enums --- */
@@ -112,6 +113,24 @@ struct  Bizflow__Commands__V1__CancelOrder
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
 
 
+/*
+ * A rep accepts an assigned lead, stopping its escalation timer (leads.commands, keyed by lead_id).
+ */
+struct  Bizflow__Commands__V1__AcceptAssignment
+{
+  ProtobufCMessage base;
+  char *command_id;
+  char *lead_id;
+  char *tenant_id;
+  char *rep_id;
+  char *actor;
+  Google__Protobuf__Timestamp *accepted_at;
+};
+#define BIZFLOW__COMMANDS__V1__ACCEPT_ASSIGNMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__commands__v1__accept_assignment__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
 /* Bizflow__Commands__V1__ScoreOverride methods */
 void   bizflow__commands__v1__score_override__init
                      (Bizflow__Commands__V1__ScoreOverride         *message);
@@ -188,6 +207,25 @@ Bizflow__Commands__V1__CancelOrder *
 void   bizflow__commands__v1__cancel_order__free_unpacked
                      (Bizflow__Commands__V1__CancelOrder *message,
                       ProtobufCAllocator *allocator);
+/* Bizflow__Commands__V1__AcceptAssignment methods */
+void   bizflow__commands__v1__accept_assignment__init
+                     (Bizflow__Commands__V1__AcceptAssignment         *message);
+size_t bizflow__commands__v1__accept_assignment__get_packed_size
+                     (const Bizflow__Commands__V1__AcceptAssignment   *message);
+size_t bizflow__commands__v1__accept_assignment__pack
+                     (const Bizflow__Commands__V1__AcceptAssignment   *message,
+                      uint8_t             *out);
+size_t bizflow__commands__v1__accept_assignment__pack_to_buffer
+                     (const Bizflow__Commands__V1__AcceptAssignment   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Commands__V1__AcceptAssignment *
+       bizflow__commands__v1__accept_assignment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__commands__v1__accept_assignment__free_unpacked
+                     (Bizflow__Commands__V1__AcceptAssignment *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Bizflow__Commands__V1__ScoreOverride_Closure)
@@ -202,6 +240,9 @@ typedef void (*Bizflow__Commands__V1__ReviewDecision_Closure)
 typedef void (*Bizflow__Commands__V1__CancelOrder_Closure)
                  (const Bizflow__Commands__V1__CancelOrder *message,
                   void *closure_data);
+typedef void (*Bizflow__Commands__V1__AcceptAssignment_Closure)
+                 (const Bizflow__Commands__V1__AcceptAssignment *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -213,6 +254,7 @@ extern const ProtobufCMessageDescriptor bizflow__commands__v1__reassign_lead__de
 extern const ProtobufCMessageDescriptor bizflow__commands__v1__review_decision__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__commands__v1__review_decision__decision__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__commands__v1__cancel_order__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__commands__v1__accept_assignment__descriptor;
 
 PROTOBUF_C__END_DECLS
 

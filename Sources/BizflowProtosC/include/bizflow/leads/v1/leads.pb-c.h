@@ -24,6 +24,8 @@ typedef struct Bizflow__Leads__V1__LeadScored Bizflow__Leads__V1__LeadScored;
 typedef struct Bizflow__Leads__V1__LeadAssigned Bizflow__Leads__V1__LeadAssigned;
 typedef struct Bizflow__Leads__V1__NurtureMessage Bizflow__Leads__V1__NurtureMessage;
 typedef struct Bizflow__Leads__V1__NurtureDelivery Bizflow__Leads__V1__NurtureDelivery;
+typedef struct Bizflow__Leads__V1__LeadUnassigned Bizflow__Leads__V1__LeadUnassigned;
+typedef struct Bizflow__Leads__V1__AssignmentEscalated Bizflow__Leads__V1__AssignmentEscalated;
 
 
 /* --- enums --- */
@@ -288,6 +290,51 @@ struct  Bizflow__Leads__V1__NurtureDelivery
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, BIZFLOW__LEADS__V1__DELIVERY_STATUS__DELIVERY_STATUS_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, NULL }
 
 
+/*
+ * A lead no rep could take: the unassigned queue (topic leads.assigned, keyed by lead_id).
+ */
+struct  Bizflow__Leads__V1__LeadUnassigned
+{
+  ProtobufCMessage base;
+  char *lead_id;
+  char *tenant_id;
+  char *reason;
+  Bizflow__Leads__V1__LeadScored *scored;
+  Google__Protobuf__Timestamp *queued_at;
+};
+#define BIZFLOW__LEADS__V1__LEAD_UNASSIGNED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__lead_unassigned__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL }
+
+
+/*
+ * An assignment not accepted within its SLA (topic leads.assigned, keyed by lead_id).
+ */
+struct  Bizflow__Leads__V1__AssignmentEscalated
+{
+  ProtobufCMessage base;
+  char *lead_id;
+  char *tenant_id;
+  /*
+   * the rep who did not accept
+   */
+  char *rep_id;
+  /*
+   * reassigned, notify_manager
+   */
+  char *action;
+  /*
+   * set when reassigned
+   */
+  char *new_rep_id;
+  char *reason;
+  Google__Protobuf__Timestamp *escalated_at;
+};
+#define BIZFLOW__LEADS__V1__ASSIGNMENT_ESCALATED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__assignment_escalated__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
 /* Bizflow__Leads__V1__LeadCaptured methods */
 void   bizflow__leads__v1__lead_captured__init
                      (Bizflow__Leads__V1__LeadCaptured         *message);
@@ -421,6 +468,44 @@ Bizflow__Leads__V1__NurtureDelivery *
 void   bizflow__leads__v1__nurture_delivery__free_unpacked
                      (Bizflow__Leads__V1__NurtureDelivery *message,
                       ProtobufCAllocator *allocator);
+/* Bizflow__Leads__V1__LeadUnassigned methods */
+void   bizflow__leads__v1__lead_unassigned__init
+                     (Bizflow__Leads__V1__LeadUnassigned         *message);
+size_t bizflow__leads__v1__lead_unassigned__get_packed_size
+                     (const Bizflow__Leads__V1__LeadUnassigned   *message);
+size_t bizflow__leads__v1__lead_unassigned__pack
+                     (const Bizflow__Leads__V1__LeadUnassigned   *message,
+                      uint8_t             *out);
+size_t bizflow__leads__v1__lead_unassigned__pack_to_buffer
+                     (const Bizflow__Leads__V1__LeadUnassigned   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Leads__V1__LeadUnassigned *
+       bizflow__leads__v1__lead_unassigned__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__leads__v1__lead_unassigned__free_unpacked
+                     (Bizflow__Leads__V1__LeadUnassigned *message,
+                      ProtobufCAllocator *allocator);
+/* Bizflow__Leads__V1__AssignmentEscalated methods */
+void   bizflow__leads__v1__assignment_escalated__init
+                     (Bizflow__Leads__V1__AssignmentEscalated         *message);
+size_t bizflow__leads__v1__assignment_escalated__get_packed_size
+                     (const Bizflow__Leads__V1__AssignmentEscalated   *message);
+size_t bizflow__leads__v1__assignment_escalated__pack
+                     (const Bizflow__Leads__V1__AssignmentEscalated   *message,
+                      uint8_t             *out);
+size_t bizflow__leads__v1__assignment_escalated__pack_to_buffer
+                     (const Bizflow__Leads__V1__AssignmentEscalated   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Leads__V1__AssignmentEscalated *
+       bizflow__leads__v1__assignment_escalated__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__leads__v1__assignment_escalated__free_unpacked
+                     (Bizflow__Leads__V1__AssignmentEscalated *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Bizflow__Leads__V1__LeadCaptured_Closure)
@@ -444,6 +529,12 @@ typedef void (*Bizflow__Leads__V1__NurtureMessage_Closure)
 typedef void (*Bizflow__Leads__V1__NurtureDelivery_Closure)
                  (const Bizflow__Leads__V1__NurtureDelivery *message,
                   void *closure_data);
+typedef void (*Bizflow__Leads__V1__LeadUnassigned_Closure)
+                 (const Bizflow__Leads__V1__LeadUnassigned *message,
+                  void *closure_data);
+typedef void (*Bizflow__Leads__V1__AssignmentEscalated_Closure)
+                 (const Bizflow__Leads__V1__AssignmentEscalated *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -463,6 +554,8 @@ extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_scored__descrip
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_assigned__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_message__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_delivery__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_unassigned__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__leads__v1__assignment_escalated__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -187,6 +187,51 @@ void   bizflow__commands__v1__cancel_order__free_unpacked
   assert(message->base.descriptor == &bizflow__commands__v1__cancel_order__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   bizflow__commands__v1__accept_assignment__init
+                     (Bizflow__Commands__V1__AcceptAssignment         *message)
+{
+  static const Bizflow__Commands__V1__AcceptAssignment init_value = BIZFLOW__COMMANDS__V1__ACCEPT_ASSIGNMENT__INIT;
+  *message = init_value;
+}
+size_t bizflow__commands__v1__accept_assignment__get_packed_size
+                     (const Bizflow__Commands__V1__AcceptAssignment *message)
+{
+  assert(message->base.descriptor == &bizflow__commands__v1__accept_assignment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__commands__v1__accept_assignment__pack
+                     (const Bizflow__Commands__V1__AcceptAssignment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__commands__v1__accept_assignment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__commands__v1__accept_assignment__pack_to_buffer
+                     (const Bizflow__Commands__V1__AcceptAssignment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__commands__v1__accept_assignment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Commands__V1__AcceptAssignment *
+       bizflow__commands__v1__accept_assignment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Commands__V1__AcceptAssignment *)
+     protobuf_c_message_unpack (&bizflow__commands__v1__accept_assignment__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__commands__v1__accept_assignment__free_unpacked
+                     (Bizflow__Commands__V1__AcceptAssignment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__commands__v1__accept_assignment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor bizflow__commands__v1__score_override__field_descriptors[8] =
 {
   {
@@ -679,5 +724,108 @@ const ProtobufCMessageDescriptor bizflow__commands__v1__cancel_order__descriptor
   bizflow__commands__v1__cancel_order__field_indices_by_name,
   1,  bizflow__commands__v1__cancel_order__number_ranges,
   (ProtobufCMessageInit) bizflow__commands__v1__cancel_order__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__commands__v1__accept_assignment__field_descriptors[6] =
+{
+  {
+    "command_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Commands__V1__AcceptAssignment, command_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lead_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Commands__V1__AcceptAssignment, lead_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Commands__V1__AcceptAssignment, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rep_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Commands__V1__AcceptAssignment, rep_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "actor",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Commands__V1__AcceptAssignment, actor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accepted_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Commands__V1__AcceptAssignment, accepted_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__commands__v1__accept_assignment__field_indices_by_name[] = {
+  5,   /* field[5] = accepted_at */
+  4,   /* field[4] = actor */
+  0,   /* field[0] = command_id */
+  1,   /* field[1] = lead_id */
+  3,   /* field[3] = rep_id */
+  2,   /* field[2] = tenant_id */
+};
+static const ProtobufCIntRange bizflow__commands__v1__accept_assignment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor bizflow__commands__v1__accept_assignment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.commands.v1.AcceptAssignment",
+  "AcceptAssignment",
+  "Bizflow__Commands__V1__AcceptAssignment",
+  "bizflow.commands.v1",
+  sizeof(Bizflow__Commands__V1__AcceptAssignment),
+  6,
+  bizflow__commands__v1__accept_assignment__field_descriptors,
+  bizflow__commands__v1__accept_assignment__field_indices_by_name,
+  1,  bizflow__commands__v1__accept_assignment__number_ranges,
+  (ProtobufCMessageInit) bizflow__commands__v1__accept_assignment__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

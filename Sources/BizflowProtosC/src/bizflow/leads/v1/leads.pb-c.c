@@ -322,6 +322,96 @@ void   bizflow__leads__v1__nurture_delivery__free_unpacked
   assert(message->base.descriptor == &bizflow__leads__v1__nurture_delivery__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   bizflow__leads__v1__lead_unassigned__init
+                     (Bizflow__Leads__V1__LeadUnassigned         *message)
+{
+  static const Bizflow__Leads__V1__LeadUnassigned init_value = BIZFLOW__LEADS__V1__LEAD_UNASSIGNED__INIT;
+  *message = init_value;
+}
+size_t bizflow__leads__v1__lead_unassigned__get_packed_size
+                     (const Bizflow__Leads__V1__LeadUnassigned *message)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_unassigned__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__leads__v1__lead_unassigned__pack
+                     (const Bizflow__Leads__V1__LeadUnassigned *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_unassigned__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__leads__v1__lead_unassigned__pack_to_buffer
+                     (const Bizflow__Leads__V1__LeadUnassigned *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_unassigned__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Leads__V1__LeadUnassigned *
+       bizflow__leads__v1__lead_unassigned__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Leads__V1__LeadUnassigned *)
+     protobuf_c_message_unpack (&bizflow__leads__v1__lead_unassigned__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__leads__v1__lead_unassigned__free_unpacked
+                     (Bizflow__Leads__V1__LeadUnassigned *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_unassigned__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   bizflow__leads__v1__assignment_escalated__init
+                     (Bizflow__Leads__V1__AssignmentEscalated         *message)
+{
+  static const Bizflow__Leads__V1__AssignmentEscalated init_value = BIZFLOW__LEADS__V1__ASSIGNMENT_ESCALATED__INIT;
+  *message = init_value;
+}
+size_t bizflow__leads__v1__assignment_escalated__get_packed_size
+                     (const Bizflow__Leads__V1__AssignmentEscalated *message)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__assignment_escalated__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__leads__v1__assignment_escalated__pack
+                     (const Bizflow__Leads__V1__AssignmentEscalated *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__assignment_escalated__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__leads__v1__assignment_escalated__pack_to_buffer
+                     (const Bizflow__Leads__V1__AssignmentEscalated *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__assignment_escalated__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Leads__V1__AssignmentEscalated *
+       bizflow__leads__v1__assignment_escalated__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Leads__V1__AssignmentEscalated *)
+     protobuf_c_message_unpack (&bizflow__leads__v1__assignment_escalated__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__leads__v1__assignment_escalated__free_unpacked
+                     (Bizflow__Leads__V1__AssignmentEscalated *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__leads__v1__assignment_escalated__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_captured__field_descriptors[22] =
 {
   {
@@ -1535,6 +1625,212 @@ const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_delivery__descripto
   bizflow__leads__v1__nurture_delivery__field_indices_by_name,
   1,  bizflow__leads__v1__nurture_delivery__number_ranges,
   (ProtobufCMessageInit) bizflow__leads__v1__nurture_delivery__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_unassigned__field_descriptors[5] =
+{
+  {
+    "lead_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadUnassigned, lead_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadUnassigned, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadUnassigned, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scored",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadUnassigned, scored),
+    &bizflow__leads__v1__lead_scored__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queued_at",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadUnassigned, queued_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__leads__v1__lead_unassigned__field_indices_by_name[] = {
+  0,   /* field[0] = lead_id */
+  4,   /* field[4] = queued_at */
+  2,   /* field[2] = reason */
+  3,   /* field[3] = scored */
+  1,   /* field[1] = tenant_id */
+};
+static const ProtobufCIntRange bizflow__leads__v1__lead_unassigned__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor bizflow__leads__v1__lead_unassigned__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.LeadUnassigned",
+  "LeadUnassigned",
+  "Bizflow__Leads__V1__LeadUnassigned",
+  "bizflow.leads.v1",
+  sizeof(Bizflow__Leads__V1__LeadUnassigned),
+  5,
+  bizflow__leads__v1__lead_unassigned__field_descriptors,
+  bizflow__leads__v1__lead_unassigned__field_indices_by_name,
+  1,  bizflow__leads__v1__lead_unassigned__number_ranges,
+  (ProtobufCMessageInit) bizflow__leads__v1__lead_unassigned__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__leads__v1__assignment_escalated__field_descriptors[7] =
+{
+  {
+    "lead_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__AssignmentEscalated, lead_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__AssignmentEscalated, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rep_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__AssignmentEscalated, rep_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "action",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__AssignmentEscalated, action),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_rep_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__AssignmentEscalated, new_rep_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__AssignmentEscalated, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "escalated_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__AssignmentEscalated, escalated_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__leads__v1__assignment_escalated__field_indices_by_name[] = {
+  3,   /* field[3] = action */
+  6,   /* field[6] = escalated_at */
+  0,   /* field[0] = lead_id */
+  4,   /* field[4] = new_rep_id */
+  5,   /* field[5] = reason */
+  2,   /* field[2] = rep_id */
+  1,   /* field[1] = tenant_id */
+};
+static const ProtobufCIntRange bizflow__leads__v1__assignment_escalated__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor bizflow__leads__v1__assignment_escalated__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.AssignmentEscalated",
+  "AssignmentEscalated",
+  "Bizflow__Leads__V1__AssignmentEscalated",
+  "bizflow.leads.v1",
+  sizeof(Bizflow__Leads__V1__AssignmentEscalated),
+  7,
+  bizflow__leads__v1__assignment_escalated__field_descriptors,
+  bizflow__leads__v1__assignment_escalated__field_indices_by_name,
+  1,  bizflow__leads__v1__assignment_escalated__number_ranges,
+  (ProtobufCMessageInit) bizflow__leads__v1__assignment_escalated__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue bizflow__leads__v1__lead_source__enum_values_by_number[9] =

@@ -1,27 +1,26 @@
 import BizflowKafka
 import Foundation
 import Logging
-import Testing
 
 /// A logger that only shows warnings and errors, so test output stays readable.
-func testLogger(_ label: String = "test") -> Logger {
+public func testLogger(_ label: String = "test") -> Logger {
     var logger = Logger(label: label)
     logger.logLevel = .warning
     return logger
 }
 
 /// A topic name no other test uses.
-func uniqueTopic(_ prefix: String = "t") -> String { "\(prefix).\(UUID().uuidString.prefix(8).lowercased())" }
+public func uniqueTopic(_ prefix: String = "t") -> String { "\(prefix).\(UUID().uuidString.prefix(8).lowercased())" }
 
 /// Consumer settings that rebalance quickly on the embedded broker.
-func consumerConfig(_ broker: EmbeddedBroker, group: String, topics: [String]) -> KafkaConsumer.Configuration {
+public func consumerConfig(_ broker: EmbeddedBroker, group: String, topics: [String]) -> KafkaConsumer.Configuration {
     var config = KafkaConsumer.Configuration(kafka: broker.kafkaConfig, groupID: group, topics: topics)
     config.properties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
     return config
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(
+public func eventually(
     timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
 ) async rethrows -> Bool {
     let clock = ContinuousClock()
@@ -34,7 +33,7 @@ func eventually(
 }
 
 /// Reads until `count` records arrived (or the timeout passed) and returns them.
-func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaMessage] {
+public func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaMessage] {
     try await withThrowingTaskGroup(of: [KafkaMessage].self) { group in
         group.addTask {
             var received: [KafkaMessage] = []
@@ -54,12 +53,23 @@ func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds
     }
 }
 
-struct TimeoutError: Error {}
+public struct TimeoutError: Error {}
 
 /// A thread-safe list, for recording what hooks saw.
-final class Recorder<Element: Sendable>: @unchecked Sendable {
+public final class Recorder<Element: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Element] = []
-    func append(_ item: Element) { lock.withLock { items.append(item) } }
-    var all: [Element] { lock.withLock { items } }
+    public init() {}
+    public func append(_ item: Element) { lock.withLock { items.append(item) } }
+    public var all: [Element] { lock.withLock { items } }
+}
+
+/// Records on a topic, read from the beginning by a fresh group until `count` arrived.
+public func read(_ broker: EmbeddedBroker, topic: String, count: Int, timeout: Duration = .seconds(30)) async throws
+    -> [KafkaMessage]
+{
+    let consumer = try KafkaConsumer(
+        configuration: consumerConfig(broker, group: "reader-\(UUID())", topics: [topic]), logger: testLogger())
+    defer { Task { await consumer.close() } }
+    return try await consume(consumer, count: count, timeout: timeout)
 }

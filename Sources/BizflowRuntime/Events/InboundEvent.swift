@@ -1,0 +1,27 @@
+import BizflowEvents
+import BizflowKafka
+
+/// A consumed record, decoded: what a tier's actor is handed.
+public struct InboundEvent: Sendable {
+    public let envelope: EventEnvelope
+    public let event: any DomainEvent
+    public let topic: String
+    public let partition: Int32
+    public let offset: Int64
+    public let key: String
+    /// True when this record was re-injected from a dead-letter topic.
+    public let replayed: Bool
+
+    public init(
+        envelope: EventEnvelope, event: any DomainEvent, topic: String, partition: Int32, offset: Int64, key: String,
+        replayed: Bool = false
+    ) {
+        self.envelope = envelope
+        self.event = event
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.replayed = replayed
+    }
+}

@@ -1,0 +1,177 @@
+import BizflowEvents
+import BizflowKafka
+import Foundation
+
+extension TierRunner {
+    static let seenStore = "__seen"
+    static let parkedStore = "__parked"
+
+    /// Why a key is parked: the dead-lettered event later events of the key wait behind.
+    struct Parked: Codable {
+        var eventID: String
+        var errorClass: String
+    }
+
+    /// Processes a batch and commits its effects; on a failed commit, rolls the state back to the changelog.
+    func processBatch(_ batch: [KafkaMessage]) async throws {
+        let started = ContinuousClock.now
+        let now = settings.clock.now()
+        var out: [ProducerMessage] = []
+        var touched: Set<Int32> = []
+        var processed = 0
+        for message in batch {
+            let tp = message.topicPartition
+            guard owned.contains(tp), let store = stores[message.partition] else { continue }
+            // Records already processed (redelivered around a rebalance or a seek) are skipped by offset.
+            guard message.offset >= positions[tp] ?? 0 else { continue }
+            positions[tp] = message.offset + 1
+            touched.insert(message.partition)
+            processed += 1
+            out += try await handle(message, store: store, now: now)
+        }
+        for (partition, store) in stores.sorted(by: { $0.key < $1.key }) {
+            let due = store.dueTimers(at: now.timeIntervalSince1970)
+            guard !due.isEmpty else { continue }
+            touched.insert(partition)
+            for timer in due { out += try await fire(timer, store: store, now: now) }
+        }
+        guard !touched.isEmpty else { return }
+        metrics.consumed.increment(by: processed)
+        metrics.batchSize.record(processed)
+        try await commit(out, touched: touched)
+        metrics.batchDuration.record(duration: ContinuousClock.now - started)
+        if let consumer {
+            metrics.lag.record(consumer.lag(Array(owned)).values.reduce(0, +))
+        }
+    }
+
+    private func handle(_ message: KafkaMessage, store: PartitionStore, now: Date) async throws -> [ProducerMessage] {
+        if let target = message.header(DeadLetter.Header.replayFor), target != settings.name { return [] }
+        let envelope: EventEnvelope
+        let event: any DomainEvent
+        do {
+            (envelope, event) = try EventRecord.decode(message)
+        } catch {
+            return [deadLetter(message, error.errorClass, error.description, attempts: 1, now: now)]
+        }
+        let key = message.keyString ?? event.eventKey
+        var state = TierState(store: store)
+        let seen = state.value([String].self, Self.seenStore, key) ?? []
+        if seen.contains(envelope.id) {
+            metrics.duplicates.increment()
+            return []
+        }
+        let replayed = message.header(DeadLetter.Header.replayFor) != nil
+        if settings.parkKeysOnFailure, let parked = state.value(Parked.self, Self.parkedStore, key) {
+            if replayed && parked.eventID == envelope.id {
+                state.set(Parked?.none, Self.parkedStore, key)
+            } else {
+                return [
+                    deadLetter(
+                        message, "parked", "key is parked behind event \(parked.eventID) (\(parked.errorClass)): "
+                            + "replay the dead-letter topic with `bizflow dlq replay`", attempts: 0, now: now)
+                ]
+            }
+        }
+        let problems = event.basicProblems()
+        if !problems.isEmpty {
+            let error = EventError.invalidEvent(type: envelope.type, problems: problems)
+            return failed(message, envelope, key, state, error.errorClass, error.description, attempts: 1, now: now)
+        }
+        let input = InboundEvent(
+            envelope: envelope, event: event, topic: message.topic, partition: message.partition,
+            offset: message.offset, key: key, replayed: replayed)
+        if envelope.time.timeIntervalSince1970 > 0 {
+            metrics.eventLatency.recordNanoseconds(Int64(max(0, now.timeIntervalSince(envelope.time)) * 1e9))
+        }
+        var attempt = 1
+        while true {
+            var attemptState = state
+            do {
+                let emits = try await tier.handle(input, state: &attemptState, now: now)
+                state = attemptState
+                state.set(Array((seen + [envelope.id]).suffix(settings.dedupeWindow)), Self.seenStore, key)
+                store.apply(state.writes)
+                return try records(emits, cause: envelope, salt: envelope.id, now: now)
+            } catch TierError.transient(let reason) where attempt < settings.retry.attempts {
+                metrics.retries.increment()
+                logger.debug("transient failure: retrying", metadata: ["attempt": "\(attempt)", "reason": "\(reason)"])
+                try await Task.sleep(for: settings.retry.delay(after: attempt))
+                attempt += 1
+            } catch let error as TierError {
+                return failed(message, envelope, key, state, error.errorClass, error.description, attempts: attempt, now: now)
+            } catch {
+                return failed(message, envelope, key, state, "processing_failed", "\(error)", attempts: attempt, now: now)
+            }
+        }
+    }
+
+    /// Dead-letters an event that reached the tier, parking its key when configured.
+    private func failed(
+        _ message: KafkaMessage, _ envelope: EventEnvelope, _ key: String, _ state: TierState, _ errorClass: String,
+        _ reason: String, attempts: Int, now: Date
+    ) -> [ProducerMessage] {
+        var state = state
+        if settings.parkKeysOnFailure {
+            state.set(Parked(eventID: envelope.id, errorClass: errorClass), Self.parkedStore, key)
+        }
+        state.store.apply(state.writes)
+        return [deadLetter(message, errorClass, reason, attempts: attempts, now: now)]
+    }
+
+    private func deadLetter(_ message: KafkaMessage, _ errorClass: String, _ reason: String, attempts: Int, now: Date)
+        -> ProducerMessage
+    {
+        metrics.deadLettered.increment()
+        logger.warning(
+            "event dead-lettered",
+            metadata: [
+                "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)",
+                "class": "\(errorClass)", "reason": "\(reason)",
+            ])
+        return DeadLetter.record(
+            for: message, tier: settings.name, errorClass: errorClass, reason: reason, attempts: attempts, time: now)
+    }
+
+    private func fire(_ timer: DurableTimer, store: PartitionStore, now: Date) async throws -> [ProducerMessage] {
+        var state = TierState(store: store)
+        state.setBytes(nil, DurableTimer.store, timer.id)
+        let salt = "\(timer.id)@\(timer.due)"
+        let envelope = EventEnvelope(
+            id: EventID.derived(salt), source: "bizflow/\(settings.name)", type: "bizflow.timer", time: now,
+            tenantID: timer.tenantID, correlationID: timer.correlationID.isEmpty ? nil : timer.correlationID)
+        var attempt = 1
+        while true {
+            var attemptState = state
+            do {
+                let emits = try await tier.fire(timer, state: &attemptState, now: now)
+                store.apply(attemptState.writes)
+                metrics.timersFired.increment()
+                return try records(emits, cause: envelope, salt: salt, now: now)
+            } catch TierError.transient where attempt < settings.retry.attempts {
+                metrics.retries.increment()
+                try await Task.sleep(for: settings.retry.delay(after: attempt))
+                attempt += 1
+            } catch {
+                // A timer has no input record to dead-letter: drop it with a loud log line.
+                logger.error("timer failed and is dropped", metadata: ["timer": "\(timer.id)", "error": "\(error)"])
+                store.apply(state.writes)
+                return []
+            }
+        }
+    }
+
+    /// Records for a handler's emits: caused by `cause`, with ids derived from `salt` and their position.
+    private func records(_ emits: [Emit], cause: EventEnvelope, salt: String, now: Date) throws -> [ProducerMessage] {
+        var result: [ProducerMessage] = []
+        result.reserveCapacity(emits.count)
+        for (index, emit) in emits.enumerated() {
+            var envelope = cause.caused(type: type(of: emit.event).eventType, source: "bizflow/\(settings.name)", time: now)
+            envelope.id = EventID.derived(salt, settings.name, String(index))
+            var record = try EventRecord.make(emit.event, envelope: envelope, topic: emit.topic)
+            if let key = emit.key { record.key = Array(key.utf8) }
+            result.append(record)
+        }
+        return result
+    }
+}

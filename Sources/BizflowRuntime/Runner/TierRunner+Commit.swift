@@ -1,0 +1,83 @@
+import BizflowKafka
+import Foundation
+
+extension TierRunner {
+    /// Writes a batch's effects: outputs and dead letters, then the changelog of every touched partition, then —
+    /// once all of those are acknowledged — one commit marker per touched changelog partition and the consumed
+    /// offsets; in one transaction in exactly-once mode.
+    func commit(_ out: [ProducerMessage], touched: Set<Int32>) async throws {
+        guard let producer, let consumer else { return }
+        let txn = "\(incarnation):\(sequence)"
+        sequence += 1
+        let txnHeader = [KafkaHeader(CommitMarker.txnHeader, Array(txn.utf8))]
+        var changelog: [ProducerMessage] = []
+        var markers: [ProducerMessage] = []
+        var offsets: [TopicPartitionOffset] = []
+        for partition in touched.sorted() {
+            guard let store = stores[partition] else { continue }
+            for (key, value) in store.takeDirty() {
+                changelog.append(
+                    ProducerMessage(
+                        topic: settings.changelog, partition: partition, key: key.recordKey, value: value ?? [],
+                        headers: txnHeader))
+            }
+            var inputOffsets: [String: Int64] = [:]
+            for input in settings.inputs {
+                let tp = TopicPartition(input, partition)
+                if let offset = positions[tp], owned.contains(tp) {
+                    inputOffsets[input] = offset
+                    offsets.append(TopicPartitionOffset(tp, offset: offset))
+                }
+            }
+            let marker = CommitMarker(
+                txn: txn, offsets: inputOffsets, aborted: (pendingAborted[partition] ?? []).sorted())
+            markers.append(
+                ProducerMessage(
+                    topic: settings.changelog, partition: partition, key: CommitMarker.recordKey, value: marker.bytes,
+                    headers: txnHeader))
+        }
+        do {
+            switch settings.mode {
+            case .exactlyOnce:
+                try producer.beginTransaction()
+                try await producer.sendBatch(out + changelog)
+                try await producer.flush()
+                try await producer.sendBatch(markers)
+                try await producer.sendOffsetsToTransaction(offsets, group: consumer.groupMetadata())
+                try await producer.commitTransaction()
+            case .atLeastOnce:
+                try await producer.sendBatch(out + changelog)
+                try await producer.flush()
+                try await producer.sendBatch(markers)
+                try await producer.flush()
+                try? await consumer.commit(offsets)
+            }
+        } catch {
+            try await rollBack(txn, touched: touched, after: error)
+            return
+        }
+        for partition in touched { pendingAborted[partition] = [] }
+        metrics.produced.increment(by: out.count)
+    }
+
+    /// After a failed batch: forget its in-memory effects by restoring the touched partitions from the changelog
+    /// (ignoring the batch's visible writes) and rewinding the consumer to the restored positions.
+    private func rollBack(_ txn: String, touched: Set<Int32>, after error: Error) async throws {
+        logger.warning("batch failed: rolling back to the last commit", metadata: ["txn": "\(txn)", "error": "\(error)"])
+        if let kafkaError = error as? KafkaError, kafkaError.isFatal {
+            throw kafkaError  // fenced or fatal: this process must not write again
+        }
+        if let producer, producer.transactionState == .inTransaction { try? await producer.abortTransaction() }
+        knownAborted.insert(txn)
+        for partition in touched {
+            stores[partition] = nil
+            pendingAborted[partition, default: []].insert(txn)
+        }
+        try await restore(touched.sorted())
+        var rewind: [TopicPartitionOffset] = []
+        for tp in owned where touched.contains(tp.partition) {
+            rewind.append(TopicPartitionOffset(tp, offset: positions[tp] ?? Int64(-2)))  // -2: the beginning
+        }
+        try await consumer?.seek(rewind)
+    }
+}

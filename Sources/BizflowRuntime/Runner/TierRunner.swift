@@ -1,0 +1,179 @@
+import BizflowKafka
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Runs one tier: consumes its inputs as a consumer-group member, hands each event to the tier's actor, and
+/// writes outputs, dead letters, state changelog records and consumed offsets per batch — in one Kafka
+/// transaction by default. Several runners of the same tier (in any processes) share its partitions.
+public actor TierRunner: Service {
+    let settings: TierSettings
+    let tier: any Tier
+    let logger: Logger
+    let metrics: TierMetrics
+    private let batchLock = AsyncLock()
+    private let stopFlag = Mutex(false)
+
+    /// State per input partition number (the same number across every co-partitioned input).
+    var stores: [Int32: PartitionStore] = [:]
+    /// The next offset to process per assigned input partition.
+    var positions: [TopicPartition: Int64] = [:]
+    var owned: Set<TopicPartition> = []
+    /// Batches to list as aborted in each changelog partition's next marker.
+    var pendingAborted: [Int32: Set<String>] = [:]
+    /// Every batch of this process that failed, so a re-restore ignores its visible writes.
+    var knownAborted: Set<String> = []
+    let incarnation = String(UUID().uuidString.prefix(8)).lowercased()
+    var sequence = 0
+    var consumer: KafkaConsumer?
+    var producer: KafkaProducer?
+
+    public init(settings: TierSettings, tier: any Tier, logger: Logger) {
+        self.settings = settings
+        self.tier = tier
+        var logger = logger
+        logger[metadataKey: "tier"] = "\(settings.name)"
+        self.logger = logger
+        self.metrics = TierMetrics(tier: settings.name)
+    }
+
+    /// Asks the loop to finish its batch, commit and close (what SIGTERM does through the service group).
+    public nonisolated func stop() { stopFlag.withLock { $0 = true } }
+
+    private nonisolated var stopping: Bool { stopFlag.withLock { $0 } }
+
+    public func run() async throws {
+        let producer = try makeProducer()
+        self.producer = producer
+        if settings.mode == .exactlyOnce { try await producer.initTransactions() }
+        let consumer = try makeConsumer()
+        self.consumer = consumer
+        logger.info(
+            "tier started",
+            metadata: ["group": "\(settings.groupID)", "inputs": "\(settings.inputs)", "mode": "\(settings.mode.rawValue)"])
+        do {
+            try await withGracefulShutdownHandler {
+                try await loop(consumer)
+            } onGracefulShutdown: { [self] in
+                stop()
+            }
+        } catch {
+            logger.error("tier stopped on an error", metadata: ["error": "\(error)"])
+            await consumer.close()
+            await producer.close()
+            throw error
+        }
+        await consumer.close()
+        await producer.close()
+        logger.info("tier stopped")
+    }
+
+    private func makeProducer() throws -> KafkaProducer {
+        var configuration = KafkaProducer.Configuration(
+            kafka: settings.kafka,
+            transactionalID: settings.mode == .exactlyOnce ? "\(settings.groupID)-\(settings.instanceID)" : nil)
+        configuration.clientID = "bizflow-\(settings.name)"
+        configuration.properties["linger.ms"] = "5"
+        return try KafkaProducer(configuration: configuration, logger: logger)
+    }
+
+    private func makeConsumer() throws -> KafkaConsumer {
+        var configuration = KafkaConsumer.Configuration(
+            kafka: settings.kafka, groupID: settings.groupID, topics: settings.inputs)
+        configuration.clientID = "bizflow-\(settings.name)"
+        configuration.bufferCapacity = max(1000, settings.maxBatch * 4)
+        // Range assignment gives a member the same partition numbers of every input: its state partitions.
+        configuration.properties = settings.consumerProperties
+        configuration.properties["partition.assignment.strategy"] = "range"
+        configuration.hooks = RebalanceHooks(
+            partitionsRevoked: { [self] partitions in await self.revoke(partitions) },
+            partitionsAssigned: { [self] partitions in await self.assign(partitions) })
+        return try KafkaConsumer(configuration: configuration, logger: logger)
+    }
+
+    private func loop(_ consumer: KafkaConsumer) async throws {
+        while !stopping {
+            var batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: settings.timerTick)
+            if !batch.isEmpty && batch.count < settings.maxBatch {
+                let deadline = ContinuousClock.now + settings.linger
+                while batch.count < settings.maxBatch, ContinuousClock.now < deadline {
+                    let more = try await consumer.nextBatch(
+                        max: settings.maxBatch - batch.count, timeout: deadline - ContinuousClock.now)
+                    if more.isEmpty { break }
+                    batch += more
+                }
+            }
+            if batch.isEmpty && stopping { break }
+            try await batchLock.withLock { try await processBatch(batch) }
+        }
+    }
+
+    // MARK: Rebalance
+
+    private func revoke(_ partitions: [TopicPartition]) async {
+        await batchLock.withLock {
+            // The lock is taken: no batch is in flight, so the partitions go with everything committed.
+            for tp in partitions {
+                owned.remove(tp)
+                positions[tp] = nil
+            }
+            let keep = Set(owned.map(\.partition))
+            for partition in stores.keys where !keep.contains(partition) {
+                stores[partition] = nil
+                pendingAborted[partition] = nil
+            }
+        }
+    }
+
+    private func assign(_ partitions: [TopicPartition]) async -> [TopicPartition: Int64] {
+        await batchLock.withLock {
+            owned.formUnion(partitions)
+            let fresh = Set(partitions.map(\.partition)).subtracting(stores.keys).sorted()
+            do {
+                try await restore(fresh)
+            } catch {
+                // Without its state a partition must not be processed: stop and let a restart retry.
+                logger.error("cannot restore state: the tier stops", metadata: ["error": "\(error)"])
+                stop()
+            }
+            var start: [TopicPartition: Int64] = [:]
+            for tp in partitions { if let offset = positions[tp] { start[tp] = offset } }
+            return start
+        }
+    }
+
+    /// Rebuilds the stores of `partitions` from the changelog and sets the input positions from its markers.
+    func restore(_ partitions: [Int32]) async throws {
+        guard !partitions.isEmpty else { return }
+        let clock = ContinuousClock.now
+        let records = try await PartitionReader.readAll(
+            partitions.map { TopicPartition(settings.changelog, $0) }, kafka: settings.kafka, logger: logger)
+        var byPartition: [Int32: [ChangelogRestorer.Record]] = [:]
+        for record in records {
+            byPartition[record.partition, default: []].append(
+                .init(key: record.key, value: record.value, txn: record.header(CommitMarker.txnHeader)))
+        }
+        var entries = 0
+        for partition in partitions {
+            let restorer = ChangelogRestorer(byPartition[partition] ?? [], knownAborted: knownAborted)
+            let store = PartitionStore(partition: partition)
+            for (key, value) in restorer.state { store.restore(key, value) }
+            store.finishRestore()
+            stores[partition] = store
+            entries += store.count
+            pendingAborted[partition, default: []].formUnion(restorer.uncommittedTail)
+            for input in settings.inputs {
+                let tp = TopicPartition(input, partition)
+                positions[tp] = restorer.offsets[input]
+            }
+        }
+        metrics.restoredRecords.increment(by: records.count)
+        logger.info(
+            "state restored",
+            metadata: [
+                "partitions": "\(partitions)", "records": "\(records.count)", "entries": "\(entries)",
+                "took": "\(ContinuousClock.now - clock)",
+            ])
+    }
+}

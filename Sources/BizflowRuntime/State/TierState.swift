@@ -1,0 +1,62 @@
+import Foundation
+import SwiftProtobuf
+
+/// What one event's handler sees of its partition's state: reads fall through to the store, writes stay here
+/// until the handler succeeds (a failed or retried attempt leaves the store untouched).
+public struct TierState: Sendable {
+    public let store: PartitionStore
+    var writes: [StateKey: [UInt8]?] = [:]
+
+    init(store: PartitionStore) { self.store = store }
+
+    public var partition: Int32 { store.partition }
+
+    /// Raw bytes of an entry, nil when absent.
+    public func bytes(_ store: String, _ key: String) -> [UInt8]? {
+        let k = StateKey(store, key)
+        if let written = writes[k] { return written }
+        return self.store[k]
+    }
+
+    /// Sets (or with nil deletes) an entry.
+    public mutating func setBytes(_ value: [UInt8]?, _ store: String, _ key: String) {
+        writes[StateKey(store, key)] = .some(value)
+    }
+
+    /// A JSON-encoded value.
+    public func value<T: Decodable>(_ type: T.Type, _ store: String, _ key: String) -> T? {
+        guard let bytes = bytes(store, key), !bytes.isEmpty else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(bytes))
+    }
+
+    public mutating func set<T: Encodable>(_ value: T?, _ store: String, _ key: String) {
+        setBytes(value.map { Array((try? JSONEncoder().encode($0)) ?? Data()) }, store, key)
+    }
+
+    /// A protobuf-encoded value.
+    public func message<M: SwiftProtobuf.Message>(_ type: M.Type, _ store: String, _ key: String) -> M? {
+        guard let bytes = bytes(store, key), !bytes.isEmpty else { return nil }
+        return try? M(serializedBytes: bytes)
+    }
+
+    public mutating func setMessage<M: SwiftProtobuf.Message>(_ value: M?, _ store: String, _ key: String) {
+        setBytes(value.map { (try? $0.serializedBytes()) ?? [] }, store, key)
+    }
+
+    /// Schedules (or replaces) a durable timer.
+    public mutating func schedule(_ timer: DurableTimer) {
+        setBytes(timer.bytes, DurableTimer.store, timer.id)
+    }
+
+    /// Cancels a timer by key and name; a no-op when it is not scheduled.
+    public mutating func cancelTimer(key: String, name: String) {
+        let id = DurableTimer(name: name, key: key, due: Date(), tenantID: "").id
+        if bytes(DurableTimer.store, id) != nil { setBytes(nil, DurableTimer.store, id) }
+    }
+
+    /// The scheduled timer of a key and name, if any.
+    public func timer(key: String, name: String) -> DurableTimer? {
+        let id = DurableTimer(name: name, key: key, due: Date(), tenantID: "").id
+        return bytes(DurableTimer.store, id).flatMap { DurableTimer(bytes: $0) }
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// A tier's domain logic: an actor handed one decoded event at a time with its partition's state. It returns the
+/// events to emit and changes `state`; the runtime owns Kafka, transactions, retries and dead-lettering.
+public protocol Tier: Actor {
+    /// Handles one input event. Throw `TierError.invalid` for bad input (dead-lettered at once) and
+    /// `TierError.transient` for failures worth retrying.
+    func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit]
+
+    /// Handles a durable timer that came due.
+    func fire(_ timer: DurableTimer, state: inout TierState, now: Date) async throws -> [Emit]
+}
+
+extension Tier {
+    public func fire(_ timer: DurableTimer, state: inout TierState, now: Date) async throws -> [Emit] { [] }
+}

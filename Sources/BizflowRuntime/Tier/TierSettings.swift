@@ -1,0 +1,40 @@
+import BizflowKafka
+
+/// Everything the runtime needs to run one tier.
+public struct TierSettings: Sendable {
+    public var name: String
+    public var groupID: String
+    public var inputs: [String]
+    /// The compacted topic of its state and commit markers, partitioned like the inputs.
+    public var changelog: String
+    public var kafka: KafkaConfig
+    public var mode: DeliveryMode = .exactlyOnce
+    /// A batch (one transaction) closes at this many records…
+    public var maxBatch: Int = 500
+    /// …or this long after its first record.
+    public var linger: Duration = .milliseconds(20)
+    /// How often due timers are looked for while no records arrive.
+    public var timerTick: Duration = .milliseconds(200)
+    public var retry = RetryPolicy()
+    /// When an event of a key is dead-lettered, dead-letter that key's later events behind it until replayed.
+    public var parkKeysOnFailure = false
+    /// Event ids remembered per key to drop redelivered duplicates.
+    public var dedupeWindow = 8
+    /// Stable per process slot, so a restarted process fences the one it replaces.
+    public var instanceID: String
+    public var clock: any TierClock = SystemClock()
+    /// Extra librdkafka consumer settings (e.g. session timeouts).
+    public var consumerProperties: [String: String] = [:]
+
+    public init(name: String, groupID: String, inputs: [String], changelog: String, kafka: KafkaConfig, instanceID: String) {
+        self.name = name
+        self.groupID = groupID
+        self.inputs = inputs
+        self.changelog = changelog
+        self.kafka = kafka
+        self.instanceID = instanceID
+    }
+
+    /// The dead-letter topic of an input.
+    public static func deadLetterTopic(of topic: String) -> String { topic + ".dlq" }
+}

@@ -1,0 +1,121 @@
+import BizflowEvents
+import BizflowKafka
+import BizflowRuntime
+import BizflowTestSupport
+import Foundation
+import Testing
+
+@Suite("Tier runner on the embedded broker", .serialized)
+struct TierRunnerTests {
+    @Test("events flow through, state survives a restart, and nothing is emitted twice", arguments: DeliveryMode.allCases)
+    func stateSurvivesRestart(mode: DeliveryMode) async throws {
+        let h = try RuntimeHarness()
+        for i in 0..<30 { try await h.send(h.lead("L\(i % 6)")) }
+        var (runner, task) = h.start(h.settings(mode: mode))
+        let first = try h.scores(try await read(h.broker, topic: h.output, count: 30))
+        runner.stop()
+        try await task.value
+
+        // Counts per lead reached 5; a new process restores them from the changelog and goes on from there.
+        for i in 0..<6 { try await h.send(h.lead("L\(i)")) }
+        (runner, task) = h.start(h.settings(mode: mode))
+        let all = try h.scores(try await read(h.broker, topic: h.output, count: 36))
+        runner.stop()
+        try await task.value
+        await h.close()
+
+        #expect(first.count == 30)
+        #expect(all.count == 36, "no output repeated after the restart")
+        #expect(Set(all.map(\.id)).count == 36)
+        let latest = Dictionary(all.map { ($0.lead, $0.total) }, uniquingKeysWith: max)
+        #expect(latest == Dictionary(uniqueKeysWithValues: (0..<6).map { ("L\($0)", Int32(6)) }))
+    }
+
+    @Test("poison inputs go to the dead-letter topic with their reasons while good events flow")
+    func poison() async throws {
+        let h = try RuntimeHarness()
+        let good = EventEnvelope(source: "test", type: LeadCaptured.eventType, tenantID: "acme")
+        let headers = good.headers.map { KafkaHeader($0.key, $0.value) }
+        var wrongType = good
+        wrongType.type = "bizflow.nope.v1.Nothing"
+        try await h.send(h.lead("G1"))
+        try await h.sendRaw(key: "P1", value: [UInt8]([0xff, 0x13, 0x37, 0x00, 0x42]), headers: headers)  // random bytes
+        try await h.sendRaw(key: "P2", value: Array(try h.lead("P2").serializedBytes() as [UInt8]).dropLast(3).map { $0 }, headers: headers)
+        try await h.sendRaw(key: "P3", value: try h.lead("P3").serializedBytes() as [UInt8], headers: [])  // no headers
+        try await h.sendRaw(
+            key: "P4", value: try h.lead("P4").serializedBytes() as [UInt8],
+            headers: wrongType.headers.map { KafkaHeader($0.key, $0.value) })
+        try await h.send(h.lead("P5", email: "invalid"))
+        try await h.send(h.lead("", email: "x@example.com"))  // no lead id
+        try await h.send(h.lead("G2"))
+        let (runner, task) = h.start(h.settings())
+        let dead = try await read(h.broker, topic: TierSettings.deadLetterTopic(of: h.input), count: 6)
+        let scores = try h.scores(try await read(h.broker, topic: h.output, count: 2))
+        runner.stop()
+        try await task.value
+        await h.close()
+
+        #expect(Set(scores.map(\.lead)) == ["G1", "G2"])
+        let classes = dead.map { $0.header(DeadLetter.Header.errorClass) ?? "-" }.sorted()
+        #expect(
+            classes == [
+                "invalid_envelope", "undecodable", "undecodable", "unknown_event_type", "validation_failed",
+                "validation_failed",
+            ])
+        for record in dead {
+            #expect(record.header(DeadLetter.Header.topic) == h.input)
+            #expect(record.header(DeadLetter.Header.offset).flatMap(Int64.init) != nil)
+            #expect(record.header(DeadLetter.Header.partition).flatMap(Int32.init) != nil)
+            #expect(record.header(DeadLetter.Header.attempts) == "1")
+            #expect(record.header(DeadLetter.Header.tier) == "counting")
+            #expect(!(record.header(DeadLetter.Header.reason) ?? "").isEmpty)
+        }
+    }
+
+    @Test("transient failures are retried; when attempts run out the event is dead-lettered and its key parked")
+    func retriesAndParking() async throws {
+        let h = try RuntimeHarness(partitions: 1)
+        try await h.send(h.lead("R1", email: "flaky-2"))  // succeeds on the third attempt
+        let stuck = try await h.send(h.lead("R2", email: "down"))  // never succeeds
+        try await h.send(h.lead("R2"))  // parked behind it
+        try await h.send(h.lead("R3"))  // another key flows
+        var settings = h.settings()
+        settings.parkKeysOnFailure = true
+        let (runner, task) = h.start(settings)
+        let scores = try h.scores(try await read(h.broker, topic: h.output, count: 2))
+        let dead = try await read(h.broker, topic: TierSettings.deadLetterTopic(of: h.input), count: 2)
+        #expect(scores.map(\.lead) == ["R1", "R3"])
+        #expect(dead.map { $0.header(DeadLetter.Header.errorClass) } == ["retries_exhausted", "parked"])
+        #expect(dead.first?.header(DeadLetter.Header.attempts) == "3")
+        #expect(dead.last?.header(DeadLetter.Header.reason)?.contains(stuck.id) == true)
+
+        // Replaying the dead letters in order: the failed event is tried again (and fails again), so the parked
+        // one stays behind it.
+        for record in dead { _ = try await h.producer.send(try #require(DeadLetter.replay(record))) }
+        let again = try await read(h.broker, topic: TierSettings.deadLetterTopic(of: h.input), count: 4)
+        runner.stop()
+        try await task.value
+        await h.close()
+        #expect(again.suffix(2).map { $0.header(DeadLetter.Header.errorClass) } == ["retries_exhausted", "parked"])
+    }
+
+    @Test("a durable timer fires on the tier's clock and survives a restart")
+    func durableTimers() async throws {
+        let h = try RuntimeHarness(partitions: 1)
+        try await h.send(h.lead("T1", title: "timer"))
+        var (runner, task) = h.start(h.settings())
+        _ = try await read(h.broker, topic: h.output, count: 1)
+        runner.stop()
+        try await task.value
+
+        // The timer was scheduled for a minute later; a new process restores it and fires it when time comes.
+        (runner, task) = h.start(h.settings())
+        h.clock.advance(by: 61)
+        let scores = try h.scores(try await read(h.broker, topic: h.output, count: 2))
+        runner.stop()
+        try await task.value
+        await h.close()
+        #expect(scores.map(\.total) == [1, -1])
+        #expect(scores.last?.lead == "T1")
+    }
+}
