@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
     ],
     targets: [
         // C libraries, each behind a system-library target with a typed shim header.
@@ -50,6 +53,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Outbound HTTP (webhooks) over libcurl, with HMAC signing.
+        .target(name: "BizflowHTTP", dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        // The lead pipeline's tiers: scoring, assignment, nurture, delivery.
+        .target(
+            name: "BizflowLeads",
+            dependencies: [
+                "BizflowEvents", "BizflowRuntime", "BizflowHTTP",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .target(
             name: "BizflowTopology",
             dependencies: ["BizflowEvents", "BizflowKafka", .product(name: "Yams", package: "Yams")]
@@ -57,7 +72,7 @@ let package = Package(
         .target(
             name: "BizflowCLI",
             dependencies: [
-                "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology",
+                "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,6 +91,12 @@ let package = Package(
         .testTarget(
             name: "BizflowRuntimeTests",
             dependencies: ["BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport"]),
+        .testTarget(
+            name: "BizflowLeadsTests",
+            dependencies: [
+                "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]),
         .testTarget(
             name: "BizflowCLITests",
             dependencies: ["BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology"]

@@ -7,7 +7,8 @@ public struct BizflowCommand: AsyncParsableCommand {
         commandName: "bizflow",
         abstract: "Event-driven business workflows on Kafka: leads and orders through tiers of Swift actors.",
         subcommands: [
-            BrokerCommand.self, TopologyCommand.self, ProduceCommand.self, TailCommand.self, DemoCommand.self,
+            BrokerCommand.self, TopologyCommand.self, RunCommand.self, DLQCommand.self, ProduceCommand.self, TailCommand.self,
+            DemoCommand.self,
         ])
 
     public init() {}

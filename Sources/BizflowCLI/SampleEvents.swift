@@ -38,6 +38,7 @@ struct SampleEvents {
             lead.websiteVisits = Int32(next() % 30)
             lead.emailOpens = Int32(next() % 12)
             lead.contentDownloads = Int32(next() % 5)
+            lead.marketingConsent = next() % 25 == 0 ? .denied : .granted
             lead.capturedAt = Google_Protobuf_Timestamp(date: Date())
             return lead
         }

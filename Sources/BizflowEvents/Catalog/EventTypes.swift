@@ -3,6 +3,7 @@ public typealias Money = Bizflow_Common_V1_Money
 public typealias Address = Bizflow_Common_V1_Address
 
 public typealias LeadSource = Bizflow_Leads_V1_LeadSource
+public typealias Consent = Bizflow_Leads_V1_Consent
 public typealias PurchaseTimeline = Bizflow_Leads_V1_PurchaseTimeline
 public typealias QualificationBand = Bizflow_Leads_V1_QualificationBand
 public typealias EngagementKind = Bizflow_Leads_V1_EngagementKind

@@ -83,6 +83,47 @@ public nonisolated enum Bizflow_Leads_V1_LeadSource: SwiftProtobuf.Enum, Swift.C
 
 }
 
+/// Whether the lead agreed to marketing contact.
+public nonisolated enum Bizflow_Leads_V1_Consent: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// not asked
+  case unspecified // = 0
+  case granted // = 1
+  case denied // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .granted
+    case 2: self = .denied
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .granted: return 1
+    case .denied: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Bizflow_Leads_V1_Consent] = [
+    .unspecified,
+    .granted,
+    .denied,
+  ]
+
+}
+
 /// When the lead intends to buy.
 public nonisolated enum Bizflow_Leads_V1_PurchaseTimeline: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -454,6 +495,11 @@ public nonisolated struct Bizflow_Leads_V1_LeadCaptured: @unchecked Sendable {
   public var campaignID: String {
     get {_storage._campaignID}
     set {_uniqueStorage()._campaignID = newValue}
+  }
+
+  public var marketingConsent: Bizflow_Leads_V1_Consent {
+    get {_storage._marketingConsent}
+    set {_uniqueStorage()._marketingConsent = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -832,6 +878,10 @@ nonisolated extension Bizflow_Leads_V1_LeadSource: SwiftProtobuf._ProtoNameProvi
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LEAD_SOURCE_UNSPECIFIED\0\u{1}LEAD_SOURCE_WEB_FORM\0\u{1}LEAD_SOURCE_REFERRAL\0\u{1}LEAD_SOURCE_EVENT\0\u{1}LEAD_SOURCE_PAID_ADS\0\u{1}LEAD_SOURCE_CHAT\0\u{1}LEAD_SOURCE_PARTNER\0\u{1}LEAD_SOURCE_ORGANIC_SEARCH\0\u{1}LEAD_SOURCE_OUTBOUND\0")
 }
 
+nonisolated extension Bizflow_Leads_V1_Consent: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONSENT_UNSPECIFIED\0\u{1}CONSENT_GRANTED\0\u{1}CONSENT_DENIED\0")
+}
+
 nonisolated extension Bizflow_Leads_V1_PurchaseTimeline: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PURCHASE_TIMELINE_UNSPECIFIED\0\u{1}PURCHASE_TIMELINE_IMMEDIATE\0\u{1}PURCHASE_TIMELINE_WITHIN_3_MONTHS\0\u{1}PURCHASE_TIMELINE_WITHIN_6_MONTHS\0\u{1}PURCHASE_TIMELINE_WITHIN_12_MONTHS\0\u{1}PURCHASE_TIMELINE_EXPLORING\0")
 }
@@ -854,7 +904,7 @@ nonisolated extension Bizflow_Leads_V1_DeliveryStatus: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Bizflow_Leads_V1_LeadCaptured: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LeadCaptured"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{1}email\0\u{1}phone\0\u{3}first_name\0\u{3}last_name\0\u{3}company_name\0\u{3}company_size\0\u{1}industry\0\u{3}job_title\0\u{1}country\0\u{1}region\0\u{1}city\0\u{1}source\0\u{1}budget\0\u{1}timeline\0\u{3}service_requirements\0\u{3}website_visits\0\u{3}email_opens\0\u{3}content_downloads\0\u{3}captured_at\0\u{3}campaign_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{1}email\0\u{1}phone\0\u{3}first_name\0\u{3}last_name\0\u{3}company_name\0\u{3}company_size\0\u{1}industry\0\u{3}job_title\0\u{1}country\0\u{1}region\0\u{1}city\0\u{1}source\0\u{1}budget\0\u{1}timeline\0\u{3}service_requirements\0\u{3}website_visits\0\u{3}email_opens\0\u{3}content_downloads\0\u{3}captured_at\0\u{3}campaign_id\0\u{3}marketing_consent\0")
 
   fileprivate class _StorageClass {
     var _leadID: String = String()
@@ -879,6 +929,7 @@ nonisolated extension Bizflow_Leads_V1_LeadCaptured: SwiftProtobuf.Message, Swif
     var _contentDownloads: Int32 = 0
     var _capturedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _campaignID: String = String()
+    var _marketingConsent: Bizflow_Leads_V1_Consent = .unspecified
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -911,6 +962,7 @@ nonisolated extension Bizflow_Leads_V1_LeadCaptured: SwiftProtobuf.Message, Swif
       _contentDownloads = source._contentDownloads
       _capturedAt = source._capturedAt
       _campaignID = source._campaignID
+      _marketingConsent = source._marketingConsent
     }
   }
 
@@ -951,6 +1003,7 @@ nonisolated extension Bizflow_Leads_V1_LeadCaptured: SwiftProtobuf.Message, Swif
         case 20: try { try decoder.decodeSingularInt32Field(value: &_storage._contentDownloads) }()
         case 21: try { try decoder.decodeSingularMessageField(value: &_storage._capturedAt) }()
         case 22: try { try decoder.decodeSingularStringField(value: &_storage._campaignID) }()
+        case 23: try { try decoder.decodeSingularEnumField(value: &_storage._marketingConsent) }()
         default: break
         }
       }
@@ -1029,6 +1082,9 @@ nonisolated extension Bizflow_Leads_V1_LeadCaptured: SwiftProtobuf.Message, Swif
       if !_storage._campaignID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._campaignID, fieldNumber: 22)
       }
+      if _storage._marketingConsent != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._marketingConsent, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1060,6 +1116,7 @@ nonisolated extension Bizflow_Leads_V1_LeadCaptured: SwiftProtobuf.Message, Swif
         if _storage._contentDownloads != rhs_storage._contentDownloads {return false}
         if _storage._capturedAt != rhs_storage._capturedAt {return false}
         if _storage._campaignID != rhs_storage._campaignID {return false}
+        if _storage._marketingConsent != rhs_storage._marketingConsent {return false}
         return true
       }
       if !storagesAreEqual {return false}

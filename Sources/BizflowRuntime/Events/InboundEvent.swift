@@ -11,6 +11,8 @@ public struct InboundEvent: Sendable {
     public let key: String
     /// True when this record was re-injected from a dead-letter topic.
     public let replayed: Bool
+    /// 1 for the first try, higher when the runtime retries after a transient failure.
+    public internal(set) var attempt = 1
 
     public init(
         envelope: EventEnvelope, event: any DomainEvent, topic: String, partition: Int32, offset: Int64, key: String,

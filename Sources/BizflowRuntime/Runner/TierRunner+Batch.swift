@@ -78,7 +78,7 @@ extension TierRunner {
             let error = EventError.invalidEvent(type: envelope.type, problems: problems)
             return failed(message, envelope, key, state, error.errorClass, error.description, attempts: 1, now: now)
         }
-        let input = InboundEvent(
+        var input = InboundEvent(
             envelope: envelope, event: event, topic: message.topic, partition: message.partition,
             offset: message.offset, key: key, replayed: replayed)
         if envelope.time.timeIntervalSince1970 > 0 {
@@ -87,6 +87,7 @@ extension TierRunner {
         var attempt = 1
         while true {
             var attemptState = state
+            input.attempt = attempt
             do {
                 let emits = try await tier.handle(input, state: &attemptState, now: now)
                 state = attemptState

@@ -46,6 +46,18 @@ typedef enum _Bizflow__Leads__V1__LeadSource {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BIZFLOW__LEADS__V1__LEAD_SOURCE)
 } Bizflow__Leads__V1__LeadSource;
 /*
+ * Whether the lead agreed to marketing contact.
+ */
+typedef enum _Bizflow__Leads__V1__Consent {
+  /*
+   * not asked
+   */
+  BIZFLOW__LEADS__V1__CONSENT__CONSENT_UNSPECIFIED = 0,
+  BIZFLOW__LEADS__V1__CONSENT__CONSENT_GRANTED = 1,
+  BIZFLOW__LEADS__V1__CONSENT__CONSENT_DENIED = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BIZFLOW__LEADS__V1__CONSENT)
+} Bizflow__Leads__V1__Consent;
+/*
  * When the lead intends to buy.
  */
 typedef enum _Bizflow__Leads__V1__PurchaseTimeline {
@@ -141,10 +153,11 @@ struct  Bizflow__Leads__V1__LeadCaptured
   int32_t content_downloads;
   Google__Protobuf__Timestamp *captured_at;
   char *campaign_id;
+  Bizflow__Leads__V1__Consent marketing_consent;
 };
 #define BIZFLOW__LEADS__V1__LEAD_CAPTURED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__lead_captured__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, BIZFLOW__LEADS__V1__LEAD_SOURCE__LEAD_SOURCE_UNSPECIFIED, NULL, BIZFLOW__LEADS__V1__PURCHASE_TIMELINE__PURCHASE_TIMELINE_UNSPECIFIED, 0,NULL, 0, 0, 0, NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, BIZFLOW__LEADS__V1__LEAD_SOURCE__LEAD_SOURCE_UNSPECIFIED, NULL, BIZFLOW__LEADS__V1__PURCHASE_TIMELINE__PURCHASE_TIMELINE_UNSPECIFIED, 0,NULL, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, BIZFLOW__LEADS__V1__CONSENT__CONSENT_UNSPECIFIED }
 
 
 /*
@@ -542,6 +555,7 @@ typedef void (*Bizflow__Leads__V1__AssignmentEscalated_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__lead_source__descriptor;
+extern const ProtobufCEnumDescriptor    bizflow__leads__v1__consent__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__purchase_timeline__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__qualification_band__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__engagement_kind__descriptor;

@@ -412,7 +412,7 @@ void   bizflow__leads__v1__assignment_escalated__free_unpacked
   assert(message->base.descriptor == &bizflow__leads__v1__assignment_escalated__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_captured__field_descriptors[22] =
+static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_captured__field_descriptors[23] =
 {
   {
     "lead_id",
@@ -678,6 +678,18 @@ static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_captured__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "marketing_consent",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadCaptured, marketing_consent),
+    &bizflow__leads__v1__consent__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned bizflow__leads__v1__lead_captured__field_indices_by_name[] = {
   14,   /* field[14] = budget */
@@ -695,6 +707,7 @@ static const unsigned bizflow__leads__v1__lead_captured__field_indices_by_name[]
   9,   /* field[9] = job_title */
   5,   /* field[5] = last_name */
   0,   /* field[0] = lead_id */
+  22,   /* field[22] = marketing_consent */
   3,   /* field[3] = phone */
   11,   /* field[11] = region */
   16,   /* field[16] = service_requirements */
@@ -706,7 +719,7 @@ static const unsigned bizflow__leads__v1__lead_captured__field_indices_by_name[]
 static const ProtobufCIntRange bizflow__leads__v1__lead_captured__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 22 }
+  { 0, 23 }
 };
 const ProtobufCMessageDescriptor bizflow__leads__v1__lead_captured__descriptor =
 {
@@ -716,7 +729,7 @@ const ProtobufCMessageDescriptor bizflow__leads__v1__lead_captured__descriptor =
   "Bizflow__Leads__V1__LeadCaptured",
   "bizflow.leads.v1",
   sizeof(Bizflow__Leads__V1__LeadCaptured),
-  22,
+  23,
   bizflow__leads__v1__lead_captured__field_descriptors,
   bizflow__leads__v1__lead_captured__field_indices_by_name,
   1,  bizflow__leads__v1__lead_captured__number_ranges,
@@ -1873,6 +1886,36 @@ const ProtobufCEnumDescriptor bizflow__leads__v1__lead_source__descriptor =
   bizflow__leads__v1__lead_source__enum_values_by_name,
   1,
   bizflow__leads__v1__lead_source__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue bizflow__leads__v1__consent__enum_values_by_number[3] =
+{
+  { "CONSENT_UNSPECIFIED", "BIZFLOW__LEADS__V1__CONSENT__CONSENT_UNSPECIFIED", 0 },
+  { "CONSENT_GRANTED", "BIZFLOW__LEADS__V1__CONSENT__CONSENT_GRANTED", 1 },
+  { "CONSENT_DENIED", "BIZFLOW__LEADS__V1__CONSENT__CONSENT_DENIED", 2 },
+};
+static const ProtobufCIntRange bizflow__leads__v1__consent__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex bizflow__leads__v1__consent__enum_values_by_name[3] =
+{
+  { "CONSENT_DENIED", 2 },
+  { "CONSENT_GRANTED", 1 },
+  { "CONSENT_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor bizflow__leads__v1__consent__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.Consent",
+  "Consent",
+  "Bizflow__Leads__V1__Consent",
+  "bizflow.leads.v1",
+  3,
+  bizflow__leads__v1__consent__enum_values_by_number,
+  3,
+  bizflow__leads__v1__consent__enum_values_by_name,
+  1,
+  bizflow__leads__v1__consent__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue bizflow__leads__v1__purchase_timeline__enum_values_by_number[6] =

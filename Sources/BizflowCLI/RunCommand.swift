@@ -1,0 +1,87 @@
+import ArgumentParser
+import BizflowLeads
+import BizflowRuntime
+import BizflowTopology
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `bizflow run <tier…>`: tiers in this process until SIGTERM/SIGINT; processes of one tier share its group.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run tiers (scoring, assignment, nurture, delivery) until SIGTERM; start more processes to scale.")
+
+    @Argument(help: "Tiers to run.")
+    var tiers: [String] = []
+
+    @Flag(help: "Run every tier this build provides.")
+    var all = false
+
+    @Option(help: "exactly-once (default) or at-least-once.")
+    var mode: String = DeliveryMode.exactlyOnce.rawValue
+
+    @Option(help: "A stable id for this process slot (default: host-pid); a restart with the same id fences the old one.")
+    var instance: String?
+
+    @Option(help: "Records per batch (one transaction each).")
+    var batch = 500
+
+    @Option(help: "Milliseconds a batch waits to fill up.")
+    var lingerMs = 20
+
+    @Option(help: "Run the tiers' clock this many times faster than real time (the demo uses it for timers).")
+    var clockSpeed: Double = 1
+
+    @Option(help: "Prefix of every topic and group name (to run a second pipeline on one cluster).")
+    var topicPrefix = ""
+
+    @Flag(help: "Dead-letter a key's later events behind a failed one until it is replayed.")
+    var parkKeys = false
+
+    @OptionGroup var topologyOptions: TopologyOptions
+    @OptionGroup var kafka: KafkaOptions
+
+    func validate() throws {
+        guard DeliveryMode(rawValue: mode) != nil else {
+            throw ValidationError("--mode must be exactly-once or at-least-once")
+        }
+        guard all || !tiers.isEmpty else { throw ValidationError("name the tiers to run, or pass --all") }
+        for tier in tiers where !LeadTiers.names.contains(tier) {
+            throw ValidationError("unknown tier \(tier): this build runs \(LeadTiers.names.joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let logger = kafka.logger("bizflow.run")
+        let topology = try topologyOptions.loadChecked()
+        let configDirectory = (topologyOptions.path as NSString).deletingLastPathComponent
+        let names = all ? LeadTiers.names : tiers
+        let kafkaConfig = try kafka.kafkaConfig()
+        let instanceID = instance ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let clock: any TierClock = clockSpeed == 1 ? SystemClock() : AcceleratedClock(speed: clockSpeed)
+        var services: [any Service] = []
+        for name in names {
+            guard let declared = topology.tier(named: name), let changelog = declared.changelog else {
+                printError("tier \(name) is not declared with a changelog in \(topologyOptions.path)")
+                throw ExitCode(1)
+            }
+            let partitions = declared.consumes.compactMap { topology.topic(named: $0)?.partitions }.first ?? 1
+            let tier = try LeadTiers.make(
+                name, configDirectory: configDirectory, partitions: partitions, topics: LeadTopics(prefix: topicPrefix))
+            var settings = TierSettings(
+                name: name, groupID: topicPrefix + declared.group, inputs: declared.consumes.map { topicPrefix + $0 },
+                changelog: topicPrefix + changelog, kafka: kafkaConfig, instanceID: instanceID)
+            settings.mode = DeliveryMode(rawValue: mode)!
+            settings.maxBatch = batch
+            settings.linger = .milliseconds(lingerMs)
+            settings.clock = clock
+            settings.parkKeysOnFailure = parkKeys
+            services.append(TierRunner(settings: settings, tier: tier, logger: logger))
+        }
+        print("running \(names.joined(separator: ", ")) (\(mode), instance \(instanceID)); SIGTERM or Ctrl-C stops")
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,89 @@
+import BizflowEvents
+
+/// Cleans a captured lead before scoring: email lower-cased and checked, phone to E.164 where the country tells
+/// the calling code, country names to ISO 3166-1 alpha-2.
+public enum LeadNormalizer {
+    /// Calling codes of the countries leads come from most; others keep their number as given.
+    static let callingCodes: [String: String] = [
+        "US": "1", "CA": "1", "GB": "44", "DE": "49", "FR": "33", "NL": "31", "SE": "46", "ES": "34", "IT": "39",
+        "IE": "353", "BE": "32", "CH": "41", "AT": "43", "DK": "45", "NO": "47", "FI": "358", "PL": "48", "PT": "351",
+        "AU": "61", "NZ": "64", "IN": "91", "JP": "81", "SG": "65", "BR": "55", "MX": "52", "ZA": "27",
+    ]
+    static let countryNames: [String: String] = [
+        "UNITED STATES": "US", "USA": "US", "U.S.": "US", "UNITED KINGDOM": "GB", "UK": "GB", "ENGLAND": "GB",
+        "GERMANY": "DE", "DEUTSCHLAND": "DE", "FRANCE": "FR", "NETHERLANDS": "NL", "HOLLAND": "NL", "SWEDEN": "SE",
+        "SPAIN": "ES", "ITALY": "IT", "IRELAND": "IE", "CANADA": "CA", "AUSTRALIA": "AU", "INDIA": "IN", "JAPAN": "JP",
+        "SWITZERLAND": "CH", "AUSTRIA": "AT", "BELGIUM": "BE", "DENMARK": "DK", "NORWAY": "NO", "FINLAND": "FI",
+        "POLAND": "PL", "PORTUGAL": "PT", "BRAZIL": "BR", "MEXICO": "MX", "SINGAPORE": "SG",
+    ]
+    /// Top-level domains reserved for tests and examples (RFC 2606/6761): never a reachable person.
+    static let reservedTLDs: Set<String> = ["invalid", "test", "localhost", "example", "local"]
+
+    /// Why a lead cannot be processed at all (dead-lettered), empty when it can.
+    public static func validationProblems(_ lead: LeadCaptured) -> [String] {
+        var problems: [String] = []
+        let email = lead.email.trimmingCharacters(in: .whitespaces)
+        if email.isEmpty && lead.phone.isEmpty { problems.append("email or phone is required") }
+        if !email.isEmpty && !isWellFormedEmail(email) { problems.append("email is not a well-formed address") }
+        if lead.companySize < 0 { problems.append("company_size must not be negative") }
+        if lead.websiteVisits < 0 || lead.emailOpens < 0 || lead.contentDownloads < 0 {
+            problems.append("activity counts must not be negative")
+        }
+        if lead.hasBudget && lead.budget.amountMinor < 0 { problems.append("budget must not be negative") }
+        return problems
+    }
+
+    /// The lead with normalised email, phone and country.
+    public static func normalize(_ lead: LeadCaptured) -> LeadCaptured {
+        var lead = lead
+        lead.email = lead.email.trimmingCharacters(in: .whitespaces).lowercased()
+        lead.country = country(lead.country)
+        lead.phone = e164(lead.phone, country: lead.country)
+        lead.industry = lead.industry.trimmingCharacters(in: .whitespaces).lowercased()
+        return lead
+    }
+
+    /// local@domain.tld with no spaces, one @, a dot in the domain and no empty labels.
+    public static func isWellFormedEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, email.count <= 254,
+            !email.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+        else { return false }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+    }
+
+    /// The email's domain, lower-cased ("" when there is none).
+    public static func domain(of email: String) -> String {
+        email.split(separator: "@").last.map { $0.lowercased() } ?? ""
+    }
+
+    /// True when the domain can never be a real mailbox (reserved test TLDs).
+    public static func isReservedDomain(_ domain: String) -> Bool {
+        guard let tld = domain.split(separator: ".").last else { return true }
+        return reservedTLDs.contains(String(tld))
+    }
+
+    public static func country(_ raw: String) -> String {
+        let upper = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        if let code = countryNames[upper] { return code }
+        if upper.count == 2, upper.allSatisfy({ $0.isLetter }) { return upper }
+        return upper.isEmpty ? "" : upper
+    }
+
+    /// E.164 (`+` and digits) when it can be worked out; otherwise the digits as given.
+    public static func e164(_ raw: String, country: String) -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return "" }
+        var digits = trimmed.filter(\.isNumber)
+        if trimmed.hasPrefix("+") { return "+" + digits }
+        if digits.hasPrefix("00") { return "+" + digits.dropFirst(2) }
+        guard let code = callingCodes[country] else { return digits }
+        if code == "1" {
+            if digits.count == 11 && digits.hasPrefix("1") { return "+" + digits }
+            return digits.count == 10 ? "+1" + digits : digits
+        }
+        if digits.hasPrefix("0") { digits.removeFirst() }  // national trunk prefix
+        return digits.count >= 6 ? "+" + code + digits : digits
+    }
+}

@@ -1,0 +1,162 @@
+import BizflowEvents
+
+/// Pure lead scoring: component scores 0–100, a weighted total, a band, a confidence and the reasons.
+public struct LeadScorer: Sendable {
+    public let config: ScoringConfig
+
+    public init(config: ScoringConfig) { self.config = config }
+
+    /// Engagement seen after capture (from `leads.engagement`).
+    public struct Activity: Codable, Sendable, Equatable {
+        public var opens = 0
+        public var clicks = 0
+        public var replies = 0
+        public var meetings = 0
+        public var visits = 0
+        public var downloads = 0
+
+        public init() {}
+    }
+
+    /// The scores of a normalised lead, without envelope fields.
+    public func score(_ lead: LeadCaptured, activity: Activity = Activity()) -> LeadScored {
+        var reasons: [ScoreReason] = []
+        func reason(_ component: String, _ factor: String, _ points: Int, _ detail: String) {
+            guard points != 0 else { return }
+            reasons.append(ScoreReason.with {
+                $0.component = component
+                $0.factor = factor
+                $0.points = Int32(points)
+                $0.detail = detail
+            })
+        }
+
+        // Demographic: seniority from the title, country tier.
+        let title = lead.jobTitle.lowercased()
+        let titlePoints = config.demographic.titles.first { rule in rule.match.contains { title.contains($0.lowercased()) } }?
+            .points ?? 0
+        reason("demographic", "seniority", titlePoints, lead.jobTitle)
+        let countryPoints = lead.country.isEmpty ? 0 : config.demographic.countries[lead.country]
+            ?? config.demographic.defaultCountryPoints
+        reason("demographic", "country", countryPoints, lead.country)
+        let demographic = clamp(titlePoints + countryPoints)
+
+        // Firmographic: size, industry, budget, timeline, service needs.
+        let f = config.firmographic
+        let sizePoints = points(Int64(lead.companySize), f.companySize)
+        reason("firmographic", "company_size", sizePoints, "\(lead.companySize) employees")
+        let industryPoints = lead.industry.isEmpty ? 0 : f.industries[lead.industry] ?? f.defaultIndustryPoints
+        reason("firmographic", "industry", industryPoints, lead.industry)
+        let budgetPoints = lead.hasBudget ? points(lead.budget.amountMinor, f.budget) : 0
+        reason("firmographic", "budget", budgetPoints, lead.hasBudget ? "\(lead.budget.amountMinor / 100) \(lead.budget.currency)" : "")
+        let timelineName = Self.timelineName(lead.timeline)
+        let timelinePoints = f.timeline[timelineName] ?? 0
+        reason("firmographic", "timeline", timelinePoints, timelineName)
+        let servicePoints = min(f.maxServicePoints, f.pointsPerService * lead.serviceRequirements.count)
+        reason("firmographic", "services", servicePoints, lead.serviceRequirements.joined(separator: ", "))
+        let firmographic = clamp(sizePoints + industryPoints + budgetPoints + timelinePoints + servicePoints)
+
+        // Behavioural: site visits and downloads, captured and later.
+        let b = config.behavioural
+        let visits = Int(lead.websiteVisits) + activity.visits
+        let downloads = Int(lead.contentDownloads) + activity.downloads
+        let visitPoints = min(b.maxWebsitePoints, visits * b.websiteVisit)
+        let downloadPoints = min(b.maxDownloadPoints, downloads * b.contentDownload)
+        reason("behavioural", "website_visits", visitPoints, "\(visits) visits")
+        reason("behavioural", "content_downloads", downloadPoints, "\(downloads) downloads")
+        let behavioural = clamp(visitPoints + downloadPoints)
+
+        // Engagement: opens, clicks, replies, meetings.
+        let e = config.engagement
+        let opens = Int(lead.emailOpens) + activity.opens
+        reason("engagement", "email_opens", opens * e.emailOpen, "\(opens) opens")
+        reason("engagement", "email_clicks", activity.clicks * e.emailClick, "\(activity.clicks) clicks")
+        reason("engagement", "replies", activity.replies * e.reply, "\(activity.replies) replies")
+        reason("engagement", "meetings", activity.meetings * e.meetingBooked, "\(activity.meetings) meetings")
+        let engagement = clamp(
+            opens * e.emailOpen + activity.clicks * e.emailClick + activity.replies * e.reply
+                + activity.meetings * e.meetingBooked)
+
+        let w = config.weights
+        let weightSum = w.demographic + w.firmographic + w.behavioural + w.engagement
+        let weighted =
+            (Double(demographic) * w.demographic + Double(firmographic) * w.firmographic
+                + Double(behavioural) * w.behavioural + Double(engagement) * w.engagement) / weightSum
+        let total = clamp(Int(weighted.rounded()))
+
+        var scored = LeadScored()
+        scored.leadID = lead.leadID
+        scored.tenantID = lead.tenantID
+        scored.demographic = Int32(demographic)
+        scored.firmographic = Int32(firmographic)
+        scored.behavioural = Int32(behavioural)
+        scored.engagement = Int32(engagement)
+        scored.total = Int32(total)
+        scored.confidence = Self.confidence(lead)
+        scored.scoringVersion = config.version
+        scored.lead = lead
+        if let disqualified = disqualification(lead) {
+            scored.band = .disqualified
+            scored.reasons = [ScoreReason.with {
+                $0.component = "disqualification"
+                $0.factor = disqualified.factor
+                $0.points = 0
+                $0.detail = disqualified.detail
+            }]
+        } else {
+            scored.band = band(total)
+            scored.reasons = Array(reasons.sorted { ($0.points, $0.factor) > ($1.points, $1.factor) }.prefix(config.topReasons))
+        }
+        return scored
+    }
+
+    /// The band of a total.
+    public func band(_ total: Int) -> QualificationBand {
+        if total >= config.bands.hot { return .hot }
+        if total >= config.bands.warm { return .warm }
+        if total >= config.bands.cold { return .cold }
+        return .disqualified
+    }
+
+    /// The rule that disqualifies a lead, if any.
+    public func disqualification(_ lead: LeadCaptured) -> (factor: String, detail: String)? {
+        let domain = LeadNormalizer.domain(of: lead.email)
+        if !lead.email.isEmpty {
+            if LeadNormalizer.isReservedDomain(domain) { return ("invalid_email_domain", domain) }
+            if config.disqualify.disposableDomains.contains(domain) { return ("disposable_email", domain) }
+            if config.disqualify.competitorDomains.contains(domain) { return ("competitor", domain) }
+        }
+        if lead.marketingConsent == .denied { return ("consent_denied", "the lead refused marketing contact") }
+        if config.disqualify.requireConsent && lead.marketingConsent != .granted {
+            return ("consent_missing", "marketing consent was not given")
+        }
+        return nil
+    }
+
+    /// The share of the fields scoring uses that are filled in (0…1).
+    public static func confidence(_ lead: LeadCaptured) -> Double {
+        let present = [
+            !lead.email.isEmpty, !lead.phone.isEmpty, !lead.firstName.isEmpty || !lead.lastName.isEmpty,
+            !lead.companyName.isEmpty, lead.companySize > 0, !lead.industry.isEmpty, !lead.jobTitle.isEmpty,
+            !lead.country.isEmpty, lead.hasBudget && lead.budget.amountMinor > 0, lead.timeline != .unspecified,
+        ]
+        return (Double(present.filter { $0 }.count) / Double(present.count) * 100).rounded() / 100
+    }
+
+    static func timelineName(_ timeline: PurchaseTimeline) -> String {
+        switch timeline {
+        case .immediate: return "immediate"
+        case .within3Months: return "within_3_months"
+        case .within6Months: return "within_6_months"
+        case .within12Months: return "within_12_months"
+        case .exploring: return "exploring"
+        default: return "unspecified"
+        }
+    }
+
+    private func points(_ value: Int64, _ thresholds: [ScoringConfig.Threshold]) -> Int {
+        thresholds.sorted { $0.min > $1.min }.first { value >= $0.min }?.points ?? 0
+    }
+
+    private func clamp(_ value: Int) -> Int { min(100, max(0, value)) }
+}
