@@ -1,0 +1,132 @@
+import BizflowEvents
+@testable import BizflowLeads
+import Testing
+
+@Suite("Scoring: normalisation, components, bands, disqualification")
+struct ScoringTests {
+    let scorer = LeadScorer(config: try! shippedScoring())
+
+    @Test("emails are lower-cased and checked", arguments: [
+        ("Ada@Example.COM", true), ("a.b+c@sub.domain.io", true), ("no-at-sign", false), ("two@@at.com", false),
+        ("spaces in@x.com", false), ("dot@nodot", false), ("@empty.com", false), ("trailing@dot.", false),
+        ("a@-bad.com", false),
+    ])
+    func emailValidation(email: String, valid: Bool) {
+        #expect(LeadNormalizer.isWellFormedEmail(email.lowercased()) == valid)
+        #expect(LeadNormalizer.validationProblems(lead { $0.email = email }).isEmpty == valid)
+    }
+
+    @Test("phones become E.164 where the country tells the calling code", arguments: [
+        ("(415) 555-0100", "US", "+14155550100"), ("1-415-555-0100", "US", "+14155550100"),
+        ("030 1234567", "DE", "+49301234567"), ("+44 20 7946 0958", "GB", "+442079460958"),
+        ("0044 20 7946 0958", "FR", "+442079460958"), ("12345", "DE", "12345"), ("555 0100", "ZZ", "5550100"),
+        ("", "US", ""),
+    ])
+    func phones(raw: String, country: String, expected: String) {
+        #expect(LeadNormalizer.e164(raw, country: country) == expected)
+    }
+
+    @Test("country names and codes become ISO alpha-2", arguments: [
+        ("United States", "US"), ("uk", "GB"), ("de", "DE"), (" Germany ", "DE"), ("", ""),
+    ])
+    func countries(raw: String, expected: String) {
+        #expect(LeadNormalizer.country(raw) == expected)
+    }
+
+    @Test("bad values are validation problems, not scores")
+    func badValues() {
+        #expect(!LeadNormalizer.validationProblems(lead { $0.email = ""; $0.phone = "" }).isEmpty)
+        #expect(!LeadNormalizer.validationProblems(lead { $0.companySize = -5 }).isEmpty)
+        #expect(!LeadNormalizer.validationProblems(lead { $0.websiteVisits = -1 }).isEmpty)
+        #expect(!LeadNormalizer.validationProblems(lead { $0.budget.amountMinor = -100 }).isEmpty)
+        #expect(LeadNormalizer.validationProblems(lead { $0.email = "" }).isEmpty, "a phone is enough")
+    }
+
+    @Test("seniority points come from the first matching title rule", arguments: [
+        ("Chief Revenue Officer", 60), ("VP Sales", 48), ("Head of IT", 48), ("Engineering Manager", 32),
+        ("Data Analyst", 18), ("Intern", 0), ("", 0),
+    ])
+    func seniority(title: String, points: Int32) {
+        let scored = scorer.score(lead { $0.jobTitle = title; $0.country = "" })
+        #expect(scored.demographic == points)
+    }
+
+    @Test("company size takes the highest threshold reached", arguments: [
+        (5000, 30), (1000, 30), (999, 24), (200, 24), (60, 16), (10, 8), (3, 3), (0, 0),
+    ])
+    func companySize(size: Int32, points: Int32) {
+        let scored = scorer.score(
+            lead {
+                $0.companySize = size
+                $0.industry = ""
+                $0.clearBudget()
+                $0.timeline = .unspecified
+                $0.serviceRequirements = []
+            })
+        #expect(scored.firmographic == points)
+    }
+
+    @Test("components are capped at 100 and the total is their weighted mean")
+    func totals() {
+        let hot = scorer.score(lead { $0.websiteVisits = 500; $0.emailOpens = 100; $0.contentDownloads = 50 })
+        #expect(hot.behavioural == 100)
+        #expect(hot.engagement == 100)
+        let c = try! shippedScoring().weights
+        let expected = (Double(hot.demographic) * c.demographic + Double(hot.firmographic) * c.firmographic
+            + Double(hot.behavioural) * c.behavioural + Double(hot.engagement) * c.engagement)
+            / (c.demographic + c.firmographic + c.behavioural + c.engagement)
+        #expect(hot.total == Int32(expected.rounded()))
+        #expect(hot.band == .hot)
+        #expect(hot.reasons.count == 5)
+        #expect(hot.reasons.map(\.points) == hot.reasons.map(\.points).sorted(by: >))
+    }
+
+    @Test("later engagement raises the engagement component")
+    func engagement() {
+        var activity = LeadScorer.Activity()
+        let before = scorer.score(lead())
+        activity.replies = 1
+        activity.clicks = 1
+        let after = scorer.score(lead(), activity: activity)
+        #expect(after.engagement == before.engagement + 45)
+        #expect(after.total >= before.total)
+    }
+
+    @Test("bands follow the thresholds", arguments: [(95, QualificationBand.hot), (70, .hot), (69, .warm), (45, .warm), (44, .cold), (0, .cold)])
+    func bands(total: Int, band: QualificationBand) {
+        #expect(scorer.band(total) == band)
+    }
+
+    @Test("disqualification rules", arguments: [
+        ("x@mailinator.com", Consent.granted, "disposable_email"), ("x@rivalsoft.com", .granted, "competitor"),
+        ("x@example.test", .granted, "invalid_email_domain"), ("x@bigcorp.com", .unspecified, "consent_missing"),
+        ("x@bigcorp.com", .denied, "consent_denied"),
+    ])
+    func disqualified(email: String, consent: Consent, factor: String) {
+        let scored = scorer.score(lead { $0.email = email; $0.marketingConsent = consent })
+        #expect(scored.band == .disqualified)
+        #expect(scored.reasons.first?.factor == factor)
+    }
+
+    @Test("confidence is the share of filled-in fields")
+    func confidence() {
+        #expect(LeadScorer.confidence(lead()) == 1)
+        #expect(LeadScorer.confidence(lead { $0.phone = ""; $0.industry = ""; $0.jobTitle = "" }) == 0.7)
+        var bare = LeadCaptured()
+        bare.email = "a@b.com"
+        #expect(LeadScorer.confidence(bare) == 0.1)
+    }
+
+    @Test("an inconsistent configuration is refused with the reason")
+    func configProblems() throws {
+        var config = try shippedScoring()
+        config.bands.warm = 90
+        #expect(config.problems().contains { $0.contains("hot > warm") })
+        config = try shippedScoring()
+        config.weights = .init(demographic: 0, firmographic: 0, behavioural: 0, engagement: 0)
+        #expect(!config.problems().isEmpty)
+        #expect(throws: ConfigError.self) {
+            try ConfigFile.parse(ScoringConfig.self, "version: 1\nweights: {}\n", file: "scoring.yaml")
+        }
+    }
+}
