@@ -60,3 +60,8 @@ public struct TierState: Sendable {
         return bytes(DurableTimer.store, id).flatMap { DurableTimer(bytes: $0) }
     }
 }
+
+extension TierState {
+    /// State over an empty store of its own, for calling a tier outside a runner (unit tests, tools).
+    public static func detached(partition: Int32 = 0) -> TierState { TierState(store: PartitionStore(partition: partition)) }
+}

@@ -1,0 +1,68 @@
+import BizflowHTTP
+import FlyingFox
+import Foundation
+
+/// A local HTTP endpoint standing in for the message provider: it checks signatures, records every request, and
+/// answers from a script (e.g. 500 for the first try of each message, then 200).
+actor WebhookReceiver {
+    struct Received: Sendable {
+        var key: String
+        var signatureValid: Bool
+        var status: Int
+        var body: [String: String]
+    }
+
+    private let server: HTTPServer
+    private let signer: WebhookSigner
+    private let failuresPerKey: Int
+    private let failStatus: Int
+    private var received: [Received] = []
+    private var task: Task<Void, Error>?
+
+    /// `failuresPerKey` requests of each idempotency key get `failStatus` before one succeeds.
+    init(secret: String, failuresPerKey: Int = 0, failStatus: Int = 500) {
+        server = HTTPServer(port: 0, logger: .disabled)
+        signer = WebhookSigner(secret: secret)
+        self.failuresPerKey = failuresPerKey
+        self.failStatus = failStatus
+    }
+
+    /// Starts listening on loopback and returns the delivery URL.
+    func start() async throws -> String {
+        await server.appendRoute("POST /deliveries") { [weak self] request in
+            guard let self else { return FlyingFox.HTTPResponse(statusCode: .serviceUnavailable) }
+            let body = try await request.bodyData
+            let status = await self.record(
+                key: request.headers[HTTPHeader("Idempotency-Key")] ?? "",
+                signature: request.headers[HTTPHeader(WebhookSigner.header)] ?? "", body: Array(body))
+            return FlyingFox.HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "scripted"))
+        }
+        let server = self.server
+        task = Task { try await server.run() }
+        try await server.waitUntilListening()
+        switch await server.listeningAddress {
+        case .ip4(_, let port): return "http://127.0.0.1:\(port)/deliveries"
+        case .ip6(_, let port): return "http://[::1]:\(port)/deliveries"
+        default: throw URLError(.cannotConnectToHost)
+        }
+    }
+
+    func stop() async {
+        await server.stop(timeout: 1)
+        task?.cancel()
+    }
+
+    private func record(key: String, signature: String, body: [UInt8]) -> Int {
+        let tries = received.filter { $0.key == key }.count
+        let status = tries < failuresPerKey ? failStatus : 200
+        let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+        received.append(
+            Received(
+                key: key, signatureValid: signer.verify(signature, body: body), status: status,
+                body: json.mapValues { "\($0)" }))
+        return status
+    }
+
+    var all: [Received] { received }
+    var successes: [Received] { received.filter { $0.status == 200 } }
+}
