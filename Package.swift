@@ -99,7 +99,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "BizflowCLITests",
-            dependencies: ["BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology"]
+            dependencies: [
+                "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
+            ]
         ),
     ]
 )

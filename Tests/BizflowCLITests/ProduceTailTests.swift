@@ -2,6 +2,7 @@ import BizflowCLI
 import BizflowEvents
 import BizflowKafka
 import BizflowRuntime
+import BizflowTestSupport
 import BizflowTopology
 import Foundation
 import Testing
@@ -19,17 +20,6 @@ func brokerWithTopology() async throws -> EmbeddedBroker {
     let topology = try Topology.load(path: repositoryRoot.appendingPathComponent("Topology/topology.yaml").path)
     _ = try await topology.apply(to: broker)
     return broker
-}
-
-/// Records on a topic, read from the beginning until `count` arrived.
-func read(_ broker: EmbeddedBroker, topic: String, count: Int) async throws -> [KafkaMessage] {
-    var config = KafkaConsumer.Configuration(kafka: broker.kafkaConfig, groupID: "test-\(UUID())", topics: [topic])
-    config.properties = ["session.timeout.ms": "6000"]
-    let consumer = try KafkaConsumer(configuration: config, logger: quietLogger())
-    var messages: [KafkaMessage] = []
-    while messages.count < count { messages += try await consumer.nextBatch() }
-    await consumer.close()
-    return messages
 }
 
 /// The number of records on a topic, from its high watermarks.

@@ -15,6 +15,8 @@ nonisolated(unsafe) let messageTypes: [(any SwiftProtobuf.Message.Type, UnsafePo
         (LeadAssigned.self, descriptor(Bizflow__Leads__V1__LeadAssigned(), bizflow__leads__v1__lead_assigned__init)),
         (NurtureMessage.self, descriptor(Bizflow__Leads__V1__NurtureMessage(), bizflow__leads__v1__nurture_message__init)),
         (NurtureDelivery.self, descriptor(Bizflow__Leads__V1__NurtureDelivery(), bizflow__leads__v1__nurture_delivery__init)),
+        (LeadUnassigned.self, descriptor(Bizflow__Leads__V1__LeadUnassigned(), bizflow__leads__v1__lead_unassigned__init)),
+        (AssignmentEscalated.self, descriptor(Bizflow__Leads__V1__AssignmentEscalated(), bizflow__leads__v1__assignment_escalated__init)),
         (OrderItem.self, descriptor(Bizflow__Orders__V1__OrderItem(), bizflow__orders__v1__order_item__init)),
         (Payment.self, descriptor(Bizflow__Orders__V1__Payment(), bizflow__orders__v1__payment__init)),
         (OrderPlaced.self, descriptor(Bizflow__Orders__V1__OrderPlaced(), bizflow__orders__v1__order_placed__init)),
@@ -37,6 +39,7 @@ nonisolated(unsafe) let messageTypes: [(any SwiftProtobuf.Message.Type, UnsafePo
         (LowStock.self, descriptor(Bizflow__Inventory__V1__LowStock(), bizflow__inventory__v1__low_stock__init)),
         (ScoreOverride.self, descriptor(Bizflow__Commands__V1__ScoreOverride(), bizflow__commands__v1__score_override__init)),
         (ReassignLead.self, descriptor(Bizflow__Commands__V1__ReassignLead(), bizflow__commands__v1__reassign_lead__init)),
+        (AcceptAssignment.self, descriptor(Bizflow__Commands__V1__AcceptAssignment(), bizflow__commands__v1__accept_assignment__init)),
         (ReviewDecision.self, descriptor(Bizflow__Commands__V1__ReviewDecision(), bizflow__commands__v1__review_decision__init)),
         (CancelOrder.self, descriptor(Bizflow__Commands__V1__CancelOrder(), bizflow__commands__v1__cancel_order__init)),
     ]

@@ -36,10 +36,10 @@ struct ConsumerGroupTests {
             sets.allSatisfy { !$0.isEmpty } && sets.reduce(0) { $0 + $1.count } == 6
                 && sets.reduce(into: Set<TopicPartition>()) { $0.formUnion($1) } == all
         }
-        #expect(await eventually { isPartition(owned([a, b])) })
+        #expect(await eventually(timeout: .seconds(40)) { isPartition(owned([a, b])) })
 
         let c = try member(broker, group: group, topic: topic, log: logs[2])
-        #expect(await eventually(timeout: .seconds(30)) { isPartition(owned([a, b, c])) })
+        #expect(await eventually(timeout: .seconds(40)) { isPartition(owned([a, b, c])) })
 
         // Each member: hooks alternate, starting with an assignment, and every revoke names what it held.
         for log in logs.prefix(2) {

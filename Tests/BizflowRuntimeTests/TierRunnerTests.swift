@@ -119,3 +119,38 @@ struct TierRunnerTests {
         #expect(scores.last?.lead == "T1")
     }
 }
+
+@Suite("Tier runners sharing a group", .serialized)
+struct SharedGroupTests {
+    @Test("a second runner joining mid-stream takes partitions with their state; nothing is lost or repeated")
+    func rebalanceMidStream() async throws {
+        let h = try RuntimeHarness(partitions: 6)
+        let leads = 24
+        let rounds = 25
+        for round in 0..<10 { for i in 0..<leads { try await h.send(h.lead("L\(i)", email: "r\(round)@x.com")) } }
+        var settings = h.settings()
+        settings.maxBatch = 20
+        let (a, taskA) = h.start(settings)
+        _ = try await read(h.broker, topic: h.output, count: 60)
+        settings.instanceID = "1"
+        let (b, taskB) = h.start(settings)
+        let shared = await eventually(timeout: .seconds(40)) {
+            let (ownedA, ownedB) = (await a.assignment, await b.assignment)
+            return !ownedA.isEmpty && !ownedB.isEmpty
+        }
+        #expect(shared, "both runners own partitions")
+        for round in 10..<rounds { for i in 0..<leads { try await h.send(h.lead("L\(i)", email: "r\(round)@x.com")) } }
+        let scores = try h.scores(try await read(h.broker, topic: h.output, count: leads * rounds, timeout: .seconds(90)))
+        a.stop()
+        b.stop()
+        try await taskA.value
+        try await taskB.value
+        await h.close()
+
+        #expect(Set(scores.map(\.id)).count == leads * rounds, "every input produced exactly one output")
+        // Each lead's counts run 1…rounds without a gap or a repeat, across the move between runners.
+        let byLead = Dictionary(grouping: scores, by: \.lead).mapValues { $0.map(\.total).sorted() }
+        #expect(byLead.count == leads)
+        for (lead, totals) in byLead { #expect(totals == (1...Int32(rounds)).map { $0 }, "\(lead)") }
+    }
+}

@@ -38,6 +38,9 @@ public actor TierRunner: Service {
         self.metrics = TierMetrics(tier: settings.name)
     }
 
+    /// The input partitions this runner owns now.
+    public var assignment: [TopicPartition] { owned.sorted() }
+
     /// Asks the loop to finish its batch, commit and close (what SIGTERM does through the service group).
     public nonisolated func stop() { stopFlag.withLock { $0 = true } }
 
@@ -84,7 +87,11 @@ public actor TierRunner: Service {
         configuration.clientID = "bizflow-\(settings.name)"
         configuration.bufferCapacity = max(1000, settings.maxBatch * 4)
         // Range assignment gives a member the same partition numbers of every input: its state partitions.
-        configuration.properties = settings.consumerProperties
+        // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s, unless
+        // the Kafka configuration says otherwise.
+        let defaults = ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000"]
+        configuration.properties = defaults.filter { settings.kafka.properties[$0.key] == nil }
+            .merging(settings.consumerProperties) { _, explicit in explicit }
         configuration.properties["partition.assignment.strategy"] = "range"
         configuration.hooks = RebalanceHooks(
             partitionsRevoked: { [self] partitions in await self.revoke(partitions) },
