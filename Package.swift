@@ -95,6 +95,7 @@ let package = Package(
             name: "BizflowLeadsTests",
             dependencies: [
                 "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
+                "BizflowTopology",
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(

@@ -77,6 +77,9 @@ struct RunCommand: AsyncParsableCommand {
             settings.linger = .milliseconds(lingerMs)
             settings.clock = clock
             settings.parkKeysOnFailure = parkKeys
+            for input in declared.consumes {
+                settings.acceptedTypes[topicPrefix + input] = Set(topology.topic(named: input)?.events ?? [])
+            }
             services.append(TierRunner(settings: settings, tier: tier, logger: logger))
         }
         print("running \(names.joined(separator: ", ")) (\(mode), instance \(instanceID)); SIGTERM or Ctrl-C stops")

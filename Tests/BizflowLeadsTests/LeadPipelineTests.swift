@@ -3,6 +3,7 @@ import BizflowKafka
 @testable import BizflowLeads
 import BizflowRuntime
 import BizflowTestSupport
+import BizflowTopology
 import Foundation
 import Testing
 
@@ -13,6 +14,7 @@ struct LeadPipeline {
     let topics = LeadTopics(prefix: "\(uniqueTopic("p")).")
     let clock = ManualClock()
     let partitions = 3
+    let topology = try! Topology.load(path: topologyDirectory + "/topology.yaml")
     var runners: [(TierRunner, Task<Void, Error>)] = []
 
     init() throws {
@@ -34,6 +36,7 @@ struct LeadPipeline {
         settings.timerTick = .milliseconds(50)
         settings.retry = RetryPolicy(attempts: 4, initialDelay: .milliseconds(10), maxDelay: .milliseconds(50))
         settings.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
+        for input in inputs { settings.acceptedTypes[topics.named(input)] = Set(topology.topic(named: input)?.events ?? []) }
         return settings
     }
 
@@ -97,16 +100,37 @@ func sampleLeads(_ count: Int, seed: UInt64 = 7) -> [LeadCaptured] {
 
 @Suite("Lead pipeline end to end on the embedded broker", .serialized)
 struct LeadPipelineTests {
-    @Test("200 leads reach their known scores, one assignment each, and exactly one delivery per nurture step")
+    @Test("200 leads reach their known scores, one assignment each, and exactly one delivery per nurture step; poison is dead-lettered")
     func endToEnd() async throws {
         var pipeline = try LeadPipeline()
         let receiver = WebhookReceiver(secret: LeadPipeline.secret, failuresPerKey: 1)  // 500 first, then 200
         try pipeline.start(deliveryURL: try await receiver.start())
         let leads = sampleLeads(200)
         let producer = try KafkaProducer(configuration: .init(kafka: pipeline.broker.kafkaConfig), logger: testLogger())
-        for lead in leads {
+        // Poison among the good leads: random bytes, a truncated payload, a wrong type header, a malformed email.
+        let envelope = EventEnvelope(source: "test", type: LeadCaptured.eventType, tenantID: "acme")
+        var wrongType = envelope
+        wrongType.type = OrderPlaced.eventType
+        let good: [UInt8] = try lead("poison-2").serializedBytes()
+        let poison: [(String, [UInt8], EventEnvelope)] = [
+            ("poison-1", [0xde, 0xad, 0xbe, 0xef, 0x99], envelope), ("poison-2", Array(good.prefix(good.count - 4)), envelope),
+            ("poison-3", try lead("poison-3").serializedBytes(), wrongType),
+            ("poison-4", try lead("poison-4") { $0.email = "not an email" }.serializedBytes(), envelope),
+        ]
+        for (index, lead) in leads.enumerated() {
             _ = try await producer.send(try EventRecord.make(lead, source: "test", topic: pipeline.topics.captured).0)
+            if index % 50 == 0, let (key, value, envelope) = poison.dropFirst(index / 50).first {
+                _ = try await producer.send(
+                    ProducerMessage(
+                        topic: pipeline.topics.captured, key: key, value: value,
+                        headers: envelope.headers.map { KafkaHeader($0.key, $0.value) }))
+            }
         }
+        let dead = try await read(pipeline.broker, topic: pipeline.topics.captured + ".dlq", count: 4)
+        #expect(Set(dead.compactMap(\.keyString)) == ["poison-1", "poison-2", "poison-3", "poison-4"])
+        #expect(dead.allSatisfy { $0.header(DeadLetter.Header.tier) == "scoring" && $0.header(DeadLetter.Header.reason) != nil })
+        #expect(dead.first { $0.keyString == "poison-4" }?.header(DeadLetter.Header.reason)?.contains("email") == true)
+        #expect(dead.first { $0.keyString == "poison-3" }?.header(DeadLetter.Header.errorClass) == "unexpected_event_type")
 
         // Scores equal what the scorer computes for each normalised lead.
         let scorer = LeadScorer(config: try shippedScoring())

@@ -19,7 +19,12 @@ public enum EventRecord {
 
     /// Reads the envelope and decodes the payload of a consumed record.
     public static func decode(_ message: KafkaMessage) throws(EventError) -> (EventEnvelope, any DomainEvent) {
-        let envelope = try EventEnvelope(headers: message.headers.map { (key: $0.key, value: $0.value) })
+        let envelope = try envelope(of: message)
         return (envelope, try EventCatalog.decode(message.value, envelope: envelope))
+    }
+
+    /// Reads only the envelope (the headers) of a consumed record.
+    public static func envelope(of message: KafkaMessage) throws(EventError) -> EventEnvelope {
+        try EventEnvelope(headers: message.headers.map { (key: $0.key, value: $0.value) })
     }
 }

@@ -48,9 +48,18 @@ extension TierRunner {
     private func handle(_ message: KafkaMessage, store: PartitionStore, now: Date) async throws -> [ProducerMessage] {
         if let target = message.header(DeadLetter.Header.replayFor), target != settings.name { return [] }
         let envelope: EventEnvelope
+        do {
+            envelope = try EventRecord.envelope(of: message)
+        } catch {
+            return [deadLetter(message, error.errorClass, error.description, attempts: 1, now: now)]
+        }
+        if let accepted = settings.acceptedTypes[message.topic], !accepted.isEmpty, !accepted.contains(envelope.type) {
+            let reason = "\(envelope.type) does not belong on \(message.topic) (the topology lists \(accepted.sorted().joined(separator: ", ")))"
+            return [deadLetter(message, "unexpected_event_type", reason, attempts: 1, now: now)]
+        }
         let event: any DomainEvent
         do {
-            (envelope, event) = try EventRecord.decode(message)
+            event = try EventCatalog.decode(message.value, envelope: envelope)
         } catch {
             return [deadLetter(message, error.errorClass, error.description, attempts: 1, now: now)]
         }

@@ -23,6 +23,8 @@ public struct TierSettings: Sendable {
     /// Stable per process slot, so a restarted process fences the one it replaces.
     public var instanceID: String
     public var clock: any TierClock = SystemClock()
+    /// The event types each input topic may carry (from the topology); others are dead-lettered. Empty: any.
+    public var acceptedTypes: [String: Set<String>] = [:]
     /// Extra librdkafka consumer settings (e.g. session timeouts).
     public var consumerProperties: [String: String] = [:]
 
