@@ -162,3 +162,40 @@ struct ProduceTailTests {
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+@Suite("dlq list and replay")
+struct DLQCommandTests {
+    @Test("replay re-injects dead letters into the original topic for the failing tier, without the DLQ headers")
+    func replay() async throws {
+        let broker = try await brokerWithTopology()
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: quietLogger())
+        var lead = LeadCaptured()
+        lead.leadID = "L-9"
+        lead.tenantID = "acme"
+        let (record, envelope) = try EventRecord.make(lead, source: "test", topic: "leads.captured")
+        let original = KafkaMessage(
+            topic: "leads.captured", partition: 2, offset: 17, key: record.key, value: record.value, headers: record.headers,
+            timestampMs: 0)
+        for tier in ["scoring", "assignment"] {
+            _ = try await producer.send(
+                DeadLetter.record(for: original, tier: tier, errorClass: "retries_exhausted", reason: "endpoint down", attempts: 5, time: .now))
+        }
+        try await bizflow(["dlq", "list", "leads.captured", "--bootstrap", broker.bootstrapServers])
+        try await bizflow(["dlq", "replay", "leads.captured", "--tier", "scoring", "--bootstrap", broker.bootstrapServers])
+        let replayed = try #require(try await read(broker, topic: "leads.captured", count: 1).first)
+        #expect(replayed.header(DeadLetter.Header.replayFor) == "scoring")
+        #expect(replayed.header(DeadLetter.Header.errorClass) == nil)
+        #expect(replayed.value == record.value && replayed.keyString == "L-9")
+        #expect(try EventRecord.envelope(of: replayed).id == envelope.id, "the same event, so tiers that saw it skip it")
+        #expect(try await recordCount(broker, topic: "leads.captured") == 1, "only the scoring tier's dead letter")
+        await producer.close()
+    }
+
+    @Test("a topic without a dead-letter topic is a clear error")
+    func unknownTopic() async throws {
+        let broker = try await brokerWithTopology()
+        await #expect(throws: (any Error).self) {
+            try await bizflow(["dlq", "replay", "no.such.topic", "--bootstrap", broker.bootstrapServers])
+        }
+    }
+}
