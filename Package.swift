@@ -90,7 +90,10 @@ let package = Package(
         .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka", "BizflowTestSupport"]),
         .testTarget(
             name: "BizflowRuntimeTests",
-            dependencies: ["BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport"]),
+            dependencies: [
+                "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
         .testTarget(
             name: "BizflowLeadsTests",
             dependencies: [
@@ -119,6 +122,15 @@ if ProcessInfo.processInfo.environment["BIZFLOW_BENCHMARKS"] != nil {
             name: "Transport",
             dependencies: ["RawLibrdkafka", "BizflowKafka", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/Transport",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "Tiers",
+            dependencies: [
+                "RawLibrdkafka", "BizflowKafka", "BizflowEvents", "BizflowRuntime", "BizflowLeads",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Tiers",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

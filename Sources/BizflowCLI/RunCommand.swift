@@ -55,33 +55,17 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = kafka.logger("bizflow.run")
         let topology = try topologyOptions.loadChecked()
-        let configDirectory = (topologyOptions.path as NSString).deletingLastPathComponent
         let names = all ? LeadTiers.names : tiers
-        let kafkaConfig = try kafka.kafkaConfig()
         let instanceID = instance ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        let clock: any TierClock = clockSpeed == 1 ? SystemClock() : AcceleratedClock(speed: clockSpeed)
-        var services: [any Service] = []
-        for name in names {
-            guard let declared = topology.tier(named: name), let changelog = declared.changelog else {
-                printError("tier \(name) is not declared with a changelog in \(topologyOptions.path)")
-                throw ExitCode(1)
-            }
-            let partitions = declared.consumes.compactMap { topology.topic(named: $0)?.partitions }.first ?? 1
-            let tier = try LeadTiers.make(
-                name, configDirectory: configDirectory, partitions: partitions, topics: LeadTopics(prefix: topicPrefix))
-            var settings = TierSettings(
-                name: name, groupID: topicPrefix + declared.group, inputs: declared.consumes.map { topicPrefix + $0 },
-                changelog: topicPrefix + changelog, kafka: kafkaConfig, instanceID: instanceID)
-            settings.mode = DeliveryMode(rawValue: mode)!
-            settings.maxBatch = batch
-            settings.linger = .milliseconds(lingerMs)
-            settings.clock = clock
-            settings.parkKeysOnFailure = parkKeys
-            for input in declared.consumes {
-                settings.acceptedTypes[topicPrefix + input] = Set(topology.topic(named: input)?.events ?? [])
-            }
-            services.append(TierRunner(settings: settings, tier: tier, logger: logger))
-        }
+        var factory = TierRunners(
+            topology: topology, topologyPath: topologyOptions.path, kafka: try kafka.kafkaConfig(), instanceID: instanceID)
+        factory.topicPrefix = topicPrefix
+        factory.mode = DeliveryMode(rawValue: mode)!
+        factory.batch = batch
+        factory.linger = .milliseconds(lingerMs)
+        factory.clock = clockSpeed == 1 ? SystemClock() : AcceleratedClock(speed: clockSpeed)
+        factory.parkKeys = parkKeys
+        let services = try factory.make(names, logger: logger)
         print("running \(names.joined(separator: ", ")) (\(mode), instance \(instanceID)); SIGTERM or Ctrl-C stops")
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

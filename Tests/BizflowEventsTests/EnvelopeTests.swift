@@ -1,4 +1,4 @@
-import BizflowEvents
+@testable import BizflowEvents
 import Foundation
 import Testing
 
@@ -95,5 +95,32 @@ struct JSONInputTests {
         #expect(EventCatalog.type(named: "bizflow.orders.v1.OrderPlaced") == OrderPlaced.self)
         #expect(EventCatalog.type(named: "OrderPlaced") == OrderPlaced.self)
         #expect(EventCatalog.type(named: "Nope") == nil)
+    }
+}
+
+@Suite("ce_time")
+struct EventTimeTests {
+    @Test("the fast UTC format and parse agree with Foundation, across years and leap days", arguments: [
+        0.0, 951_782_400.123, 1_700_000_000.5, 1_800_000_000.999, 4_102_444_799.0, -86_400.25, 1_709_164_800.0,
+    ])
+    func roundTrip(seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let text = EventTime.format(date)
+        #expect(text == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        let parsed = try #require(EventTime.parse(text))
+        #expect(abs(parsed.timeIntervalSince1970 - (seconds * 1000).rounded(.down) / 1000) < 0.0005)
+    }
+
+    @Test("offsets and variants fall back to Foundation; garbage is nil", arguments: [
+        ("2026-11-23T14:00:00+01:00", 1_795_438_800.0), ("2026-11-23T13:00:00Z", 1_795_438_800.0),
+        ("2026-11-23t13:00:00.5z", 1_795_438_800.5),
+    ])
+    func variants(text: String, expected: Double) {
+        #expect(EventTime.parse(text)?.timeIntervalSince1970 == expected)
+    }
+
+    @Test("not timestamps", arguments: ["", "yesterday", "2026-13-01T00:00:00Z", "2026-11-23T25:00:00Z", "2026-11-23T13:00:00.Z"])
+    func invalid(text: String) {
+        #expect(EventTime.parse(text) == nil)
     }
 }

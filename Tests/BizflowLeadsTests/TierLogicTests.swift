@@ -114,6 +114,17 @@ struct TierLogicTests {
         #expect(queued.reason.hasPrefix("disqualified"))
     }
 
+    @Test("a second missed SLA notifies the manager and stops escalating")
+    func secondMiss() async throws {
+        var driver = TierDriver(tier: AssignmentTier(config: try shippedReps(), partitions: 1))
+        _ = try await driver.send(scored(.warm, 55))
+        let first = try await driver.fire(AssignmentTier.slaTimer, key: "L1")
+        #expect(first.contains { ($0 as? AssignmentEscalated)?.action == "reassigned" })
+        let second = try await driver.fire(AssignmentTier.slaTimer, key: "L1")
+        #expect(second.count == 1 && (second.first as? AssignmentEscalated)?.action == "notify_manager")
+        #expect(driver.state.timer(key: "L1", name: AssignmentTier.slaTimer) == nil)
+    }
+
     func assigned(_ band: QualificationBand, _ total: Int32) -> LeadAssigned {
         LeadAssigned.with {
             $0.leadID = "L1"

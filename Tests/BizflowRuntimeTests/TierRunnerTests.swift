@@ -3,6 +3,7 @@ import BizflowKafka
 import BizflowRuntime
 import BizflowTestSupport
 import Foundation
+import MetricsTestKit
 import Testing
 
 @Suite("Tier runner on the embedded broker", .serialized)
@@ -48,7 +49,10 @@ struct TierRunnerTests {
         try await h.send(h.lead("P5", email: "invalid"))
         try await h.send(h.lead("", email: "x@example.com"))  // no lead id
         try await h.send(h.lead("G2"))
-        let (runner, task) = h.start(h.settings())
+        let metrics = TestMetrics()
+        var settings = h.settings()
+        settings.metricsFactory = metrics
+        let (runner, task) = h.start(settings)
         let dead = try await read(h.broker, topic: TierSettings.deadLetterTopic(of: h.input), count: 6)
         let scores = try h.scores(try await read(h.broker, topic: h.output, count: 2))
         runner.stop()
@@ -70,6 +74,13 @@ struct TierRunnerTests {
             #expect(record.header(DeadLetter.Header.tier) == "counting")
             #expect(!(record.header(DeadLetter.Header.reason) ?? "").isEmpty)
         }
+        let tier = [("tier", "counting")]
+        #expect(try metrics.expectCounter("bizflow_tier_consumed_total", tier).totalValue == 8)
+        #expect(try metrics.expectCounter("bizflow_tier_dead_lettered_total", tier).totalValue == 6)
+        #expect(try metrics.expectCounter("bizflow_tier_produced_total", tier).totalValue == 8, "2 outputs + 6 dead letters")
+        #expect(try metrics.expectRecorder("bizflow_tier_batch_size", tier).values.reduce(0, +) == 8)
+        #expect(try metrics.expectTimer("bizflow_tier_batch_duration", tier).values.count >= 1)
+        #expect(try metrics.expectGauge("bizflow_tier_lag", tier).lastValue == 0)
     }
 
     @Test("transient failures are retried; when attempts run out the event is dead-lettered and its key parked")

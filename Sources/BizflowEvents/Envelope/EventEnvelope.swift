@@ -36,10 +36,10 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     /// The envelope of an event caused by this one: same tenant, correlation and trace.
-    public func caused(type: String, source: String, time: Date = Date()) -> EventEnvelope {
+    public func caused(type: String, source: String, time: Date = Date(), id: String? = nil) -> EventEnvelope {
         EventEnvelope(
-            source: source, type: type, time: time, tenantID: tenantID, correlationID: correlationID,
-            causationID: id, traceparent: traceparent)
+            id: id ?? UUID().uuidString.lowercased(), source: source, type: type, time: time, tenantID: tenantID,
+            correlationID: correlationID, causationID: self.id, traceparent: traceparent)
     }
 
     /// Header names, as on the wire.
@@ -73,12 +73,7 @@ public struct EventEnvelope: Sendable, Equatable {
         return result
     }
 
-    static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func format(_ date: Date) -> String { EventTime.format(date) }
 
-    static func parseTime(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
-            ?? (try? Date.ISO8601FormatStyle().parse(text))
-    }
+    static func parseTime(_ text: String) -> Date? { EventTime.parse(text) }
 }

@@ -18,6 +18,8 @@ public actor AssignmentTier: Tier {
         var accepted: Bool
         var closed: Bool
         var scored: [UInt8]
+        /// SLA misses so far: the first reassigns (when configured), the next notifies the manager.
+        var escalations: Int? = 0
     }
 
     let config: AssignmentConfig
@@ -57,11 +59,14 @@ public actor AssignmentTier: Tier {
         escalated.repID = current.repID
         escalated.escalatedAt = Google_Protobuf_Timestamp(date: now)
         escalated.reason = "not accepted within \(Int(config.slaMinutes)) minutes"
-        guard config.onSLAMiss == .reassign, let scored = try? LeadScored(serializedBytes: current.scored),
+        current.escalations = (current.escalations ?? 0) + 1
+        guard config.onSLAMiss == .reassign, current.escalations == 1,
+            let scored = try? LeadScored(serializedBytes: current.scored),
             let choice = selector.choose(
                 config.fallback, for: scored.lead, workload: workload(state), cursor: 0, excluding: [current.repID])
         else {
             escalated.action = "notify_manager"
+            state.set(current, Self.assignments, timer.key)
             return [Emit(escalated, to: topics.assigned)]
         }
         escalated.action = "reassigned"

@@ -91,7 +91,7 @@ public actor NurtureTier: Tier {
         let enrolment = Enrolment(
             campaignID: campaign.id, step: 0, generation: (current?.generation ?? -1) + 1, repID: repID,
             recipient: lead.email, channelRecipient: ["email": lead.email, "sms": lead.phone, "webhook": lead.email],
-            fields: TemplateRenderer.fields(lead, repName: repName, band: Self.bandName(scored.band), score: scored.total),
+            fields: TemplateRenderer.fields(lead, repName: repName, band: scored.band.name, score: scored.total),
             exited: nil)
         state.set(enrolment, Self.enrolments, key)
         schedule(key, tenant: scored.tenantID, campaign: campaign.id, after: campaign.steps[0].delayMinutes, state: &state, now: now)
@@ -106,7 +106,7 @@ public actor NurtureTier: Tier {
             return
         }
         enrolment.fields["score"] = String(scored.total)
-        enrolment.fields["band"] = Self.bandName(scored.band)
+        enrolment.fields["band"] = scored.band.name
         state.set(enrolment, Self.enrolments, key)
         if let better = campaigns.campaign(for: scored), better.id != campaign.id {
             exit(&enrolment, "moved to \(better.id)", key: key, state: &state)
@@ -154,16 +154,6 @@ public actor NurtureTier: Tier {
         case .sms: return "sms"
         case .callTask: return "webhook"
         default: return "unspecified"
-        }
-    }
-
-    static func bandName(_ band: QualificationBand) -> String {
-        switch band {
-        case .hot: return "hot"
-        case .warm: return "warm"
-        case .cold: return "cold"
-        case .disqualified: return "disqualified"
-        default: return "unknown"
         }
     }
 

@@ -22,7 +22,7 @@ public enum LeadNormalizer {
     /// Why a lead cannot be processed at all (dead-lettered), empty when it can.
     public static func validationProblems(_ lead: LeadCaptured) -> [String] {
         var problems: [String] = []
-        let email = lead.email.trimmingCharacters(in: .whitespaces)
+        let email = ASCIIText.trimmed(lead.email)
         if email.isEmpty && lead.phone.isEmpty { problems.append("email or phone is required") }
         if !email.isEmpty && !isWellFormedEmail(email) { problems.append("email is not a well-formed address") }
         if lead.companySize < 0 { problems.append("company_size must not be negative") }
@@ -36,21 +36,23 @@ public enum LeadNormalizer {
     /// The lead with normalised email, phone and country.
     public static func normalize(_ lead: LeadCaptured) -> LeadCaptured {
         var lead = lead
-        lead.email = lead.email.trimmingCharacters(in: .whitespaces).lowercased()
+        lead.email = ASCIIText.trimmed(lead.email).lowercased()
         lead.country = country(lead.country)
         lead.phone = e164(lead.phone, country: lead.country)
-        lead.industry = lead.industry.trimmingCharacters(in: .whitespaces).lowercased()
+        lead.industry = ASCIIText.trimmed(lead.industry).lowercased()
         return lead
     }
 
     /// local@domain.tld with no spaces, one @, a dot in the domain and no empty labels.
     public static func isWellFormedEmail(_ email: String) -> Bool {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, email.count <= 254,
-            !email.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+        let bytes = Array(email.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: 64), at > 0, at <= 64,
+            !bytes[(at + 1)...].contains(64)
         else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+        let forbidden: Set<UInt8> = [32, 9, 10, 13, 44, 59, 60, 62]  // whitespace , ; < >
+        guard !bytes.contains(where: forbidden.contains) else { return false }
+        let labels = bytes[(at + 1)...].split(separator: 46, omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && $0.first != 45 && $0.last != 45 }
     }
 
     /// The email's domain, lower-cased ("" when there is none).
@@ -65,7 +67,7 @@ public enum LeadNormalizer {
     }
 
     public static func country(_ raw: String) -> String {
-        let upper = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        let upper = ASCIIText.trimmed(raw).uppercased()
         if let code = countryNames[upper] { return code }
         if upper.count == 2, upper.allSatisfy({ $0.isLetter }) { return upper }
         return upper.isEmpty ? "" : upper
@@ -73,7 +75,7 @@ public enum LeadNormalizer {
 
     /// E.164 (`+` and digits) when it can be worked out; otherwise the digits as given.
     public static func e164(_ raw: String, country: String) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        let trimmed = ASCIIText.trimmed(raw)
         guard !trimmed.isEmpty else { return "" }
         var digits = trimmed.filter(\.isNumber)
         if trimmed.hasPrefix("+") { return "+" + digits }

@@ -3,8 +3,13 @@ import BizflowEvents
 /// Pure lead scoring: component scores 0–100, a weighted total, a band, a confidence and the reasons.
 public struct LeadScorer: Sendable {
     public let config: ScoringConfig
+    /// Title rules with their words lower-cased once, matched as bytes per event.
+    private let titleRules: [(words: [[UInt8]], points: Int)]
 
-    public init(config: ScoringConfig) { self.config = config }
+    public init(config: ScoringConfig) {
+        self.config = config
+        titleRules = config.demographic.titles.map { rule in (rule.match.map { Array($0.lowercased().utf8) }, rule.points) }
+    }
 
     /// Engagement seen after capture (from `leads.engagement`).
     public struct Activity: Codable, Sendable, Equatable {
@@ -32,9 +37,8 @@ public struct LeadScorer: Sendable {
         }
 
         // Demographic: seniority from the title, country tier.
-        let title = lead.jobTitle.lowercased()
-        let titlePoints = config.demographic.titles.first { rule in rule.match.contains { title.contains($0.lowercased()) } }?
-            .points ?? 0
+        let title = Array(lead.jobTitle.lowercased().utf8)
+        let titlePoints = titleRules.first { rule in rule.words.contains { ASCIIText.contains(title, $0) } }?.points ?? 0
         reason("demographic", "seniority", titlePoints, lead.jobTitle)
         let countryPoints = lead.country.isEmpty ? 0 : config.demographic.countries[lead.country]
             ?? config.demographic.defaultCountryPoints

@@ -99,13 +99,5 @@ public actor ScoringTier: Tier {
             }, at: 0)
     }
 
-    static func band(named name: String) -> QualificationBand? {
-        switch name.lowercased() {
-        case "hot": return .hot
-        case "warm": return .warm
-        case "cold": return .cold
-        case "disqualified": return .disqualified
-        default: return nil
-        }
-    }
+    static func band(named name: String) -> QualificationBand? { QualificationBand(name: name) }
 }

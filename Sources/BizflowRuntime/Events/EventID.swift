@@ -16,15 +16,16 @@ public enum EventID {
         // Mix the two lanes so close inputs spread over every digit.
         a ^= b >> 29
         b ^= a << 17
-        let hex = String(a, radix: 16).leftPadded(16) + String(b, radix: 16).leftPadded(16)
-        let c = Array(hex)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-"
-            + String(c[20..<32])
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 45, count: 36)  // dashes stay at 8, 13, 18, 23
+        var position = 0
+        for lane in [a, b] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+                out[position] = digits[Int((lane >> UInt64(shift)) & 0xf)]
+                position += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -14,18 +14,18 @@ struct TierMetrics: Sendable {
     let lag: Gauge
     let restoredRecords: Counter
 
-    init(tier: String) {
+    init(tier: String, factory: any MetricsFactory) {
         let dims = [("tier", tier)]
-        consumed = Counter(label: "bizflow_tier_consumed_total", dimensions: dims)
-        produced = Counter(label: "bizflow_tier_produced_total", dimensions: dims)
-        deadLettered = Counter(label: "bizflow_tier_dead_lettered_total", dimensions: dims)
-        retries = Counter(label: "bizflow_tier_retries_total", dimensions: dims)
-        duplicates = Counter(label: "bizflow_tier_duplicates_dropped_total", dimensions: dims)
-        timersFired = Counter(label: "bizflow_tier_timers_fired_total", dimensions: dims)
-        batchSize = Recorder(label: "bizflow_tier_batch_size", dimensions: dims, aggregate: true)
-        batchDuration = Metrics.Timer(label: "bizflow_tier_batch_duration", dimensions: dims)
-        eventLatency = Metrics.Timer(label: "bizflow_tier_event_latency", dimensions: dims)
-        lag = Gauge(label: "bizflow_tier_lag", dimensions: dims)
-        restoredRecords = Counter(label: "bizflow_tier_restored_records_total", dimensions: dims)
+        consumed = Counter(label: "bizflow_tier_consumed_total", dimensions: dims, factory: factory)
+        produced = Counter(label: "bizflow_tier_produced_total", dimensions: dims, factory: factory)
+        deadLettered = Counter(label: "bizflow_tier_dead_lettered_total", dimensions: dims, factory: factory)
+        retries = Counter(label: "bizflow_tier_retries_total", dimensions: dims, factory: factory)
+        duplicates = Counter(label: "bizflow_tier_duplicates_dropped_total", dimensions: dims, factory: factory)
+        timersFired = Counter(label: "bizflow_tier_timers_fired_total", dimensions: dims, factory: factory)
+        batchSize = Recorder(label: "bizflow_tier_batch_size", dimensions: dims, aggregate: true, factory: factory)
+        batchDuration = Metrics.Timer(label: "bizflow_tier_batch_duration", dimensions: dims, factory: factory)
+        eventLatency = Metrics.Timer(label: "bizflow_tier_event_latency", dimensions: dims, factory: factory)
+        lag = Gauge(label: "bizflow_tier_lag", dimensions: dims, factory: factory)
+        restoredRecords = Counter(label: "bizflow_tier_restored_records_total", dimensions: dims, factory: factory)
     }
 }

@@ -65,8 +65,11 @@ extension TierRunner {
         }
         let key = message.keyString ?? event.eventKey
         var state = TierState(store: store)
-        let seen = state.value([String].self, Self.seenStore, key) ?? []
-        if seen.contains(envelope.id) {
+        // The last few event ids of the key, newline-separated (JSON would cost more than the event itself).
+        let seenBytes = state.bytes(Self.seenStore, key) ?? []
+        let seen = seenBytes.split(separator: 0x0a)
+        let id = Array(envelope.id.utf8)
+        if seen.contains(where: { $0.elementsEqual(id) }) {
             metrics.duplicates.increment()
             return []
         }
@@ -100,7 +103,9 @@ extension TierRunner {
             do {
                 let emits = try await tier.handle(input, state: &attemptState, now: now)
                 state = attemptState
-                state.set(Array((seen + [envelope.id]).suffix(settings.dedupeWindow)), Self.seenStore, key)
+                var window = Array(seen.suffix(settings.dedupeWindow - 1).joined(separator: [0x0a]))
+                if !window.isEmpty { window.append(0x0a) }
+                state.setBytes(window + id, Self.seenStore, key)
                 store.apply(state.writes)
                 return try records(emits, cause: envelope, salt: envelope.id, now: now)
             } catch TierError.transient(let reason) where attempt < settings.retry.attempts {
@@ -175,9 +180,11 @@ extension TierRunner {
     private func records(_ emits: [Emit], cause: EventEnvelope, salt: String, now: Date) throws -> [ProducerMessage] {
         var result: [ProducerMessage] = []
         result.reserveCapacity(emits.count)
+        let source = "bizflow/\(settings.name)"
         for (index, emit) in emits.enumerated() {
-            var envelope = cause.caused(type: type(of: emit.event).eventType, source: "bizflow/\(settings.name)", time: now)
-            envelope.id = EventID.derived(salt, settings.name, String(index))
+            let envelope = cause.caused(
+                type: type(of: emit.event).eventType, source: source, time: now,
+                id: EventID.derived(salt, settings.name, String(index)))
             var record = try EventRecord.make(emit.event, envelope: envelope, topic: emit.topic)
             if let key = emit.key { record.key = Array(key.utf8) }
             result.append(record)

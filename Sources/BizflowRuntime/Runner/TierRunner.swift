@@ -1,6 +1,7 @@
 import BizflowKafka
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -35,7 +36,7 @@ public actor TierRunner: Service {
         var logger = logger
         logger[metadataKey: "tier"] = "\(settings.name)"
         self.logger = logger
-        self.metrics = TierMetrics(tier: settings.name)
+        self.metrics = TierMetrics(tier: settings.name, factory: settings.metricsFactory ?? MetricsSystem.factory)
     }
 
     /// The input partitions this runner owns now.

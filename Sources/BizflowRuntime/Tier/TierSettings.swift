@@ -1,4 +1,5 @@
 import BizflowKafka
+import Metrics
 
 /// Everything the runtime needs to run one tier.
 public struct TierSettings: Sendable {
@@ -25,6 +26,8 @@ public struct TierSettings: Sendable {
     public var clock: any TierClock = SystemClock()
     /// The event types each input topic may carry (from the topology); others are dead-lettered. Empty: any.
     public var acceptedTypes: [String: Set<String>] = [:]
+    /// Where the tier's metrics go (default: the process-wide `MetricsSystem`).
+    public var metricsFactory: (any MetricsFactory)?
     /// Extra librdkafka consumer settings (e.g. session timeouts).
     public var consumerProperties: [String: String] = [:]
 

@@ -1,0 +1,44 @@
+import BizflowKafka
+import BizflowLeads
+import BizflowRuntime
+import BizflowTopology
+import Foundation
+import Logging
+
+/// Builds tier runners from the topology and the domain configuration beside it (for `run` and `demo`).
+struct TierRunners {
+    var topology: Topology
+    var topologyPath: String
+    var kafka: KafkaConfig
+    var instanceID: String
+    var topicPrefix = ""
+    var mode = DeliveryMode.exactlyOnce
+    var batch = 500
+    var linger = Duration.milliseconds(20)
+    var clock: any TierClock = SystemClock()
+    var parkKeys = false
+
+    func make(_ names: [String], logger: Logger) throws -> [TierRunner] {
+        let configDirectory = (topologyPath as NSString).deletingLastPathComponent
+        return try names.map { name in
+            guard let declared = topology.tier(named: name), let changelog = declared.changelog else {
+                throw ConfigError(file: topologyPath, "tier \(name) is not declared with a changelog")
+            }
+            let partitions = declared.consumes.compactMap { topology.topic(named: $0)?.partitions }.first ?? 1
+            let tier = try LeadTiers.make(
+                name, configDirectory: configDirectory, partitions: partitions, topics: LeadTopics(prefix: topicPrefix))
+            var settings = TierSettings(
+                name: name, groupID: topicPrefix + declared.group, inputs: declared.consumes.map { topicPrefix + $0 },
+                changelog: topicPrefix + changelog, kafka: kafka, instanceID: instanceID)
+            settings.mode = mode
+            settings.maxBatch = batch
+            settings.linger = linger
+            settings.clock = clock
+            settings.parkKeysOnFailure = parkKeys
+            for input in declared.consumes {
+                settings.acceptedTypes[topicPrefix + input] = Set(topology.topic(named: input)?.events ?? [])
+            }
+            return TierRunner(settings: settings, tier: tier, logger: logger)
+        }
+    }
+}
