@@ -3,14 +3,16 @@ import Foundation
 extension EventEnvelope {
     /// Reads and validates the headers of a record; the reason names the first bad header.
     public init(headers: some Sequence<(key: String, value: [UInt8]?)>) throws(EventError) {
-        var values: [String: String] = [:]
+        // One pass over the headers into the known fields (no dictionary: this runs for every consumed event).
+        var fields = [String?](repeating: nil, count: Self.knownHeaders.count)
         for (key, value) in headers {
-            guard let value else { continue }
+            guard let value, let index = Self.knownHeaders.firstIndex(of: key) else { continue }
             guard let text = String(validating: value, as: UTF8.self) else {
                 throw .invalidHeader(key, "not UTF-8")
             }
-            values[key] = text  // the last occurrence wins, as in Kafka
+            fields[index] = text  // the last occurrence wins, as in Kafka
         }
+        let values = KnownHeaders(fields: fields)
         func required(_ name: String) throws(EventError) -> String {
             guard let value = values[name], !value.isEmpty else { throw .missingHeader(name) }
             return value
@@ -34,6 +36,17 @@ extension EventEnvelope {
             time: time, tenantID: try required(Header.tenantID),
             correlationID: values[Header.correlationID].flatMap { $0.isEmpty ? nil : $0 },
             causationID: values[Header.causationID] ?? "", traceparent: traceparent)
+    }
+
+    static let knownHeaders = [
+        Header.specversion, Header.id, Header.source, Header.type, Header.time, Header.contentType, Header.tenantID,
+        Header.correlationID, Header.causationID, Header.traceparent,
+    ]
+
+    /// The known headers' values, by name.
+    private struct KnownHeaders {
+        let fields: [String?]
+        subscript(name: String) -> String? { EventEnvelope.knownHeaders.firstIndex(of: name).flatMap { fields[$0] } }
     }
 
     static func isValidTraceparent(_ text: String) -> Bool {

@@ -17,7 +17,7 @@ extension KafkaProducer {
         do throws(KafkaError) {
             try RdKafka.check(rd_kafka_begin_transaction(current.value.rk), "begin transaction")
         } catch {
-            _ = state.withLock { $0 = .ready }
+            state.withLock { $0 = .ready }
             throw error
         }
     }
