@@ -149,8 +149,9 @@ let benchmarks: @Sendable () -> Void = {
                 envelope: envelope, event: event, topic: record.topic, partition: 0, offset: record.offset,
                 key: event.eventKey)
             for emit in try await tier.handle(input, state: &state, now: Date()) {
-                var out = envelope.caused(type: type(of: emit.event).eventType, source: "bizflow/scoring")
-                out.id = EventID.derived(envelope.id, "scoring", "0")
+                let out = envelope.caused(
+                    type: type(of: emit.event).eventType, source: "bizflow/scoring",
+                    id: EventID.derived(envelope.id, "scoring", "0"))
                 bytes += try EventRecord.make(emit.event, envelope: out, topic: emit.topic).value.count
             }
         }

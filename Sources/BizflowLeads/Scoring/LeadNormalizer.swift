@@ -57,7 +57,8 @@ public enum LeadNormalizer {
 
     /// The email's domain, lower-cased ("" when there is none).
     public static func domain(of email: String) -> String {
-        email.split(separator: "@").last.map { $0.lowercased() } ?? ""
+        guard let at = email.utf8.lastIndex(of: 64) else { return "" }
+        return String(email[email.utf8.index(after: at)...]).lowercased()
     }
 
     /// True when the domain can never be a real mailbox (reserved test TLDs).
