@@ -57,9 +57,15 @@ struct ProduceCommand: AsyncParsableCommand {
         }
         let producer = try KafkaProducer(
             configuration: .init(kafka: try kafka.kafkaConfig()), logger: kafka.logger("bizflow.produce"))
-        for (message, envelope) in records {
-            let report = try await producer.send(message)
-            print("\(envelope.id) \(report.topic)[\(report.partition)]@\(report.offset)")
+        // Sent in order, in windows of 1,000 awaited together: every report is checked and printed.
+        var start = records.startIndex
+        while start < records.endIndex {
+            let window = records[start..<min(start + 1_000, records.endIndex)]
+            let reports = try await producer.sendAll(window.map(\.0))
+            for (record, report) in zip(window, reports) {
+                print("\(record.1.id) \(report.topic)[\(report.partition)]@\(report.offset)")
+            }
+            start = window.endIndex
         }
         await producer.close()
     }

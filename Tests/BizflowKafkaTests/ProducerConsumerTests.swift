@@ -29,6 +29,20 @@ struct ProducerConsumerTests {
         await producer.close()
     }
 
+    @Test("sendAll hands records over in order and returns every report in input order")
+    func sendAll() async throws {
+        let broker = try EmbeddedBroker(logger: testLogger())
+        let topic = uniqueTopic()
+        try broker.createTopic(topic, partitions: 2)
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
+        let messages = (0..<2_000).map { ProducerMessage(topic: topic, partition: Int32($0 % 2), key: "k\($0 % 2)", value: [UInt8($0 % 256)]) }
+        let reports = try await producer.sendAll(messages)
+        #expect(reports.count == 2_000)
+        #expect(reports.enumerated().allSatisfy { $0.element.partition == Int32($0.offset % 2) && $0.element.offset == Int64($0.offset / 2) })
+        #expect(try await producer.sendAll([]).isEmpty)
+        await producer.close()
+    }
+
     @Test("fire-and-forget batches keep per-key order and flush reports delivery")
     func batchOrder() async throws {
         let broker = try EmbeddedBroker(logger: testLogger())

@@ -62,6 +62,30 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Sends records in order and waits for every acknowledgement (one wait for all, not a round trip each);
+    /// returns the reports in input order, or throws the first failure.
+    public func sendAll(_ messages: [ProducerMessage]) async throws -> [DeliveryReport] {
+        guard !messages.isEmpty else { return [] }
+        let collector = ReportCollector(count: messages.count)
+        let core = current.value
+        for (index, message) in messages.enumerated() {
+            while true {
+                let err = core.enqueue(message, waiter: DeliveryWaiter { collector.record(index, $0) })
+                if err == RD_KAFKA_RESP_ERR_NO_ERROR { break }
+                do {
+                    try await backOffOrThrow(err, "produce to \(message.topic)")
+                } catch {
+                    // Records already handed over still report to the collector; this one and the rest never will.
+                    let failure = error as? KafkaError ?? .local("produce", "\(error)")
+                    for rest in index..<messages.count { collector.record(rest, .failure(failure)) }
+                    _ = try? await collector.wait()
+                    throw error
+                }
+            }
+        }
+        return try await collector.wait()
+    }
+
     /// Hands records to librdkafka without waiting for acknowledgements; failures surface from `flush()`.
     public func sendBatch(_ messages: [ProducerMessage]) async throws {
         let core = current.value
