@@ -18,7 +18,7 @@ extension TierRunner {
         let now = settings.clock.now()
         var out: [ProducerMessage] = []
         var touched: Set<Int32> = []
-        var work: [(KafkaMessage, PartitionStore)] = []
+        var processed = 0
         for message in batch {
             let tp = message.topicPartition
             guard owned.contains(tp), let store = stores[message.partition] else { continue }
@@ -26,18 +26,14 @@ extension TierRunner {
             guard message.offset >= positions[tp] ?? 0 else { continue }
             positions[tp] = message.offset + 1
             touched.insert(message.partition)
-            work.append((message, store))
+            processed += 1
+            out += try await handle(message, store: store, now: now)
         }
-        var timers: [(DurableTimer, PartitionStore)] = []
         for (partition, store) in stores.sorted(by: { $0.key < $1.key }) {
             let due = store.dueTimers(at: now.timeIntervalSince1970)
             guard !due.isEmpty else { continue }
             touched.insert(partition)
-            timers += due.map { ($0, store) }
-        }
-        let processed = work.count
-        if !work.isEmpty || !timers.isEmpty {
-            out = try await run(work, timers, on: tier, now: now)
+            for timer in due { out += try await fire(timer, store: store, now: now) }
         }
         guard !touched.isEmpty else { return }
         metrics.consumed.increment(by: processed)
@@ -49,20 +45,7 @@ extension TierRunner {
         }
     }
 
-    /// Runs the batch's events and timers on the tier actor's own executor: one hop per batch, not per event.
-    private func run<T: Tier>(
-        _ work: [(KafkaMessage, PartitionStore)], _ timers: [(DurableTimer, PartitionStore)], on tier: isolated T,
-        now: Date
-    ) async throws -> [ProducerMessage] {
-        var out: [ProducerMessage] = []
-        for (message, store) in work { out += try await handle(message, store: store, tier: tier, now: now) }
-        for (timer, store) in timers { out += try await fire(timer, store: store, tier: tier, now: now) }
-        return out
-    }
-
-    private func handle<T: Tier>(
-        _ message: KafkaMessage, store: PartitionStore, tier: isolated T, now: Date
-    ) async throws -> [ProducerMessage] {
+    private func handle(_ message: KafkaMessage, store: PartitionStore, now: Date) async throws -> [ProducerMessage] {
         if let target = message.header(DeadLetter.Header.replayFor), target != settings.name { return [] }
         let envelope: EventEnvelope
         do {
@@ -139,7 +122,7 @@ extension TierRunner {
     }
 
     /// Dead-letters an event that reached the tier, parking its key when configured.
-    private nonisolated func failed(
+    private func failed(
         _ message: KafkaMessage, _ envelope: EventEnvelope, _ key: String, _ state: TierState, _ errorClass: String,
         _ reason: String, attempts: Int, now: Date
     ) -> [ProducerMessage] {
@@ -151,7 +134,7 @@ extension TierRunner {
         return [deadLetter(message, errorClass, reason, attempts: attempts, now: now)]
     }
 
-    private nonisolated func deadLetter(_ message: KafkaMessage, _ errorClass: String, _ reason: String, attempts: Int, now: Date)
+    private func deadLetter(_ message: KafkaMessage, _ errorClass: String, _ reason: String, attempts: Int, now: Date)
         -> ProducerMessage
     {
         metrics.deadLettered.increment()
@@ -165,9 +148,7 @@ extension TierRunner {
             for: message, tier: settings.name, errorClass: errorClass, reason: reason, attempts: attempts, time: now)
     }
 
-    private func fire<T: Tier>(
-        _ timer: DurableTimer, store: PartitionStore, tier: isolated T, now: Date
-    ) async throws -> [ProducerMessage] {
+    private func fire(_ timer: DurableTimer, store: PartitionStore, now: Date) async throws -> [ProducerMessage] {
         var state = TierState(store: store)
         state.setBytes(nil, DurableTimer.store, timer.id)
         let salt = "\(timer.id)@\(timer.due)"
@@ -196,7 +177,7 @@ extension TierRunner {
     }
 
     /// Records for a handler's emits: caused by `cause`, with ids derived from `salt` and their position.
-    private nonisolated func records(_ emits: [Emit], cause: EventEnvelope, salt: String, now: Date) throws -> [ProducerMessage] {
+    private func records(_ emits: [Emit], cause: EventEnvelope, salt: String, now: Date) throws -> [ProducerMessage] {
         var result: [ProducerMessage] = []
         result.reserveCapacity(emits.count)
         let source = "bizflow/\(settings.name)"
