@@ -84,7 +84,7 @@ public struct AssignmentConfig: Codable, Sendable, Equatable {
             if !(0...1).contains(rep.conversionRate) { problems.append("reps: \(rep.id) conversion_rate must be 0…1") }
         }
         for (index, rule) in rules.enumerated() {
-            for band in rule.when?.bands ?? [] where ScoringTier.band(named: band) == nil {
+            for band in rule.when?.bands ?? [] where QualificationBand(name: band) == nil {
                 problems.append("rules[\(index)]: unknown band \(band) (hot, warm, cold, disqualified)")
             }
             for action in rule.actions ?? [] where action != "notify_manager" {
@@ -103,7 +103,7 @@ public struct AssignmentConfig: Codable, Sendable, Equatable {
 
 extension AssignmentConfig.Condition {
     func holds(for scored: LeadScored) -> Bool {
-        if let bands, !bands.contains(where: { ScoringTier.band(named: $0) == scored.band }) { return false }
+        if let bands, !bands.contains(where: { QualificationBand(name: $0) == scored.band }) { return false }
         if let minScore, scored.total < minScore { return false }
         if let maxScore, scored.total > maxScore { return false }
         if let sources, !sources.contains(LeadSourceName.name(scored.lead.source)) { return false }

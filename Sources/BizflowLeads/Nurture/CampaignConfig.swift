@@ -74,7 +74,7 @@ public struct CampaignConfig: Codable, Sendable {
                     problems.append("campaign \(campaign.id) step \(index): the template does not parse")
                 }
             }
-            for band in campaign.entry.bands ?? [] where ScoringTier.band(named: band) == nil {
+            for band in campaign.entry.bands ?? [] where QualificationBand(name: band) == nil {
                 problems.append("campaign \(campaign.id): unknown band \(band)")
             }
             for kind in campaign.exit.on where !Self.exitKinds.contains(kind) {
@@ -88,7 +88,7 @@ public struct CampaignConfig: Codable, Sendable {
     public func campaign(for scored: LeadScored) -> Campaign? {
         campaigns.first { campaign in
             let entry = campaign.entry
-            if let bands = entry.bands, !bands.contains(where: { ScoringTier.band(named: $0) == scored.band }) { return false }
+            if let bands = entry.bands, !bands.contains(where: { QualificationBand(name: $0) == scored.band }) { return false }
             if let sources = entry.sources, !sources.contains(LeadSourceName.name(scored.lead.source)) { return false }
             if let industries = entry.industries, !industries.contains(scored.lead.industry) { return false }
             return true

@@ -75,7 +75,7 @@ public actor ScoringTier: Tier {
         if !(0...100).contains(command.score) { problems.append("score must be between 0 and 100") }
         if command.actor.isEmpty { problems.append("actor is required") }
         if command.reason.isEmpty { problems.append("reason is required") }
-        let band = command.band.isEmpty ? scorer.band(Int(command.score)) : Self.band(named: command.band)
+        let band = command.band.isEmpty ? scorer.band(Int(command.score)) : QualificationBand(name: command.band)
         if band == nil { problems.append("band must be hot, warm, cold or disqualified") }
         guard problems.isEmpty, let band else { throw TierError.invalid(problems.joined(separator: "; ")) }
         guard let lead = state.message(LeadCaptured.self, Self.leads, key) else {
@@ -98,6 +98,4 @@ public actor ScoringTier: Tier {
                 $0.detail = override.reason
             }, at: 0)
     }
-
-    static func band(named name: String) -> QualificationBand? { QualificationBand(name: name) }
 }
