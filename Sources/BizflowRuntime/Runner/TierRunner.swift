@@ -64,13 +64,20 @@ public actor TierRunner: Service {
             }
         } catch {
             logger.error("tier stopped on an error", metadata: ["error": "\(error)"])
-            await consumer.close()
-            await producer.close()
+            await release(consumer, producer)
             throw error
         }
+        await release(consumer, producer)
+        logger.info("tier stopped")
+    }
+
+    /// Closes the clients and drops them: the consumer's rebalance hooks hold this runner, so keeping it would be a
+    /// retain cycle.
+    private func release(_ consumer: KafkaConsumer, _ producer: KafkaProducer) async {
         await consumer.close()
         await producer.close()
-        logger.info("tier stopped")
+        self.consumer = nil
+        self.producer = nil
     }
 
     private func makeProducer() throws -> KafkaProducer {
