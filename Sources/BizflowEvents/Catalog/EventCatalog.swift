@@ -9,7 +9,7 @@ public enum EventCatalog {
         OrderPlaced.self, OrderAssessed.self, ReviewRequested.self, ReservationRequested.self,
         ReservationAnswered.self, OrderReserved.self, OrderBackordered.self, OrderStatusChanged.self,
         ShipmentUpdated.self, CarrierCallback.self, ReturnRequested.self, RefundIssued.self,
-        CustomerNotification.self,
+        CustomerNotification.self, VelocityProbe.self, VelocityCounted.self, NotificationDelivery.self,
         StockAdjusted.self, LowStock.self,
         ScoreOverride.self, ReassignLead.self, AcceptAssignment.self, ReviewDecision.self, CancelOrder.self,
     ]

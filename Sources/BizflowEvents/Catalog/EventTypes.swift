@@ -42,6 +42,9 @@ public typealias CarrierCallback = Bizflow_Orders_V1_CarrierCallback
 public typealias ReturnRequested = Bizflow_Orders_V1_ReturnRequested
 public typealias RefundIssued = Bizflow_Orders_V1_RefundIssued
 public typealias CustomerNotification = Bizflow_Orders_V1_CustomerNotification
+public typealias VelocityProbe = Bizflow_Orders_V1_VelocityProbe
+public typealias VelocityCounted = Bizflow_Orders_V1_VelocityCounted
+public typealias NotificationDelivery = Bizflow_Orders_V1_NotificationDelivery
 
 public typealias AdjustmentReason = Bizflow_Inventory_V1_AdjustmentReason
 public typealias StockAdjusted = Bizflow_Inventory_V1_StockAdjusted

@@ -54,3 +54,16 @@ extension CancelOrder: DomainEvent {
     public var eventKey: String { orderID }
     public static let keyField = "order_id"
 }
+extension VelocityProbe: DomainEvent {
+    /// Tenant, dimension and value: every order sharing a value meets in one partition.
+    public var eventKey: String { value.isEmpty ? "" : "\(tenantID)|\(dimension)|\(value)" }
+    public static let keyField = "value"
+}
+extension VelocityCounted: DomainEvent {
+    public var eventKey: String { orderID }
+    public static let keyField = "order_id"
+}
+extension NotificationDelivery: DomainEvent {
+    public var eventKey: String { orderID }
+    public static let keyField = "order_id"
+}

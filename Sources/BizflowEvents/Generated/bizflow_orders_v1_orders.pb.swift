@@ -117,6 +117,9 @@ public nonisolated enum Bizflow_Orders_V1_ReservationAction: SwiftProtobuf.Enum,
   case reserve // = 1
   case release // = 2
   case ship // = 3
+
+  /// shipped units come back to stock (a return)
+  case `return` // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -129,6 +132,7 @@ public nonisolated enum Bizflow_Orders_V1_ReservationAction: SwiftProtobuf.Enum,
     case 1: self = .reserve
     case 2: self = .release
     case 3: self = .ship
+    case 4: self = .return
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -139,6 +143,7 @@ public nonisolated enum Bizflow_Orders_V1_ReservationAction: SwiftProtobuf.Enum,
     case .reserve: return 1
     case .release: return 2
     case .ship: return 3
+    case .return: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -149,6 +154,7 @@ public nonisolated enum Bizflow_Orders_V1_ReservationAction: SwiftProtobuf.Enum,
     .reserve,
     .release,
     .ship,
+    .return,
   ]
 
 }
@@ -536,6 +542,9 @@ public nonisolated struct Bizflow_Orders_V1_ReservationRequested: Sendable {
   /// Clears the value of `requestedAt`. Subsequent reads from it will return its default value.
   public mutating func clearRequestedAt() {self._requestedAt = nil}
 
+  /// what the request is for beyond the order, e.g. the RMA id of a return (idempotency)
+  public var reference: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -575,6 +584,12 @@ public nonisolated struct Bizflow_Orders_V1_ReservationAnswered: Sendable {
   public var hasAnsweredAt: Bool {self._answeredAt != nil}
   /// Clears the value of `answeredAt`. Subsequent reads from it will return its default value.
   public mutating func clearAnsweredAt() {self._answeredAt = nil}
+
+  /// echoes the request's reference
+  public var reference: String = String()
+
+  /// why a request was not granted
+  public var reason: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -910,6 +925,127 @@ public nonisolated struct Bizflow_Orders_V1_CustomerNotification: Sendable {
   fileprivate var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// One fraud signal of an order (topic fraud.signals), keyed by tenant, dimension and value so that one partition
+/// sees every order sharing that value: velocity windows are exact across the order partitions.
+public nonisolated struct Bizflow_Orders_V1_VelocityProbe: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var orderID: String = String()
+
+  public var tenantID: String = String()
+
+  /// customer, email, card, ip
+  public var dimension: String = String()
+
+  public var value: String = String()
+
+  /// the order total, minor units
+  public var amount: Int64 = 0
+
+  public var currency: String = String()
+
+  public var placedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_placedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_placedAt = newValue}
+  }
+  /// Returns true if `placedAt` has been explicitly set.
+  public var hasPlacedAt: Bool {self._placedAt != nil}
+  /// Clears the value of `placedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearPlacedAt() {self._placedAt = nil}
+
+  /// probes of the order, for the join
+  public var probeCount: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _placedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// The count of one fraud signal, sent back to the order (topic fraud.signals, keyed by order_id).
+public nonisolated struct Bizflow_Orders_V1_VelocityCounted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var orderID: String = String()
+
+  public var tenantID: String = String()
+
+  public var dimension: String = String()
+
+  public var value: String = String()
+
+  /// orders with this value in the window, this one included
+  public var ordersInWindow: Int32 = 0
+
+  public var windowSeconds: Int32 = 0
+
+  /// orders with this value before this one, ever (customer history)
+  public var previousOrders: Int32 = 0
+
+  /// their average total, minor units
+  public var previousAverage: Int64 = 0
+
+  public var probeCount: Int32 = 0
+
+  public var countedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_countedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_countedAt = newValue}
+  }
+  /// Returns true if `countedAt` has been explicitly set.
+  public var hasCountedAt: Bool {self._countedAt != nil}
+  /// Clears the value of `countedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearCountedAt() {self._countedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _countedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// The result of a webhook delivery of a customer notification (topic orders.fulfilment, keyed by order_id).
+public nonisolated struct Bizflow_Orders_V1_NotificationDelivery: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var notificationID: String = String()
+
+  public var orderID: String = String()
+
+  public var tenantID: String = String()
+
+  public var kind: String = String()
+
+  public var delivered: Bool = false
+
+  public var httpStatus: Int32 = 0
+
+  public var attempts: Int32 = 0
+
+  public var error: String = String()
+
+  public var deliveredAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_deliveredAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_deliveredAt = newValue}
+  }
+  /// Returns true if `deliveredAt` has been explicitly set.
+  public var hasDeliveredAt: Bool {self._deliveredAt != nil}
+  /// Clears the value of `deliveredAt`. Subsequent reads from it will return its default value.
+  public mutating func clearDeliveredAt() {self._deliveredAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _deliveredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "bizflow.orders.v1"
@@ -923,7 +1059,7 @@ nonisolated extension Bizflow_Orders_V1_RiskDecision: SwiftProtobuf._ProtoNamePr
 }
 
 nonisolated extension Bizflow_Orders_V1_ReservationAction: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RESERVATION_ACTION_UNSPECIFIED\0\u{1}RESERVATION_ACTION_RESERVE\0\u{1}RESERVATION_ACTION_RELEASE\0\u{1}RESERVATION_ACTION_SHIP\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RESERVATION_ACTION_UNSPECIFIED\0\u{1}RESERVATION_ACTION_RESERVE\0\u{1}RESERVATION_ACTION_RELEASE\0\u{1}RESERVATION_ACTION_SHIP\0\u{1}RESERVATION_ACTION_RETURN\0")
 }
 
 nonisolated extension Bizflow_Orders_V1_OrderStatus: SwiftProtobuf._ProtoNameProviding {
@@ -1336,7 +1472,7 @@ nonisolated extension Bizflow_Orders_V1_ReviewRequested: SwiftProtobuf.Message, 
 
 nonisolated extension Bizflow_Orders_V1_ReservationRequested: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReservationRequested"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}tenant_id\0\u{1}sku\0\u{1}quantity\0\u{1}action\0\u{3}line_count\0\u{3}warehouse_id\0\u{3}requested_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}tenant_id\0\u{1}sku\0\u{1}quantity\0\u{1}action\0\u{3}line_count\0\u{3}warehouse_id\0\u{3}requested_at\0\u{1}reference\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1352,6 +1488,7 @@ nonisolated extension Bizflow_Orders_V1_ReservationRequested: SwiftProtobuf.Mess
       case 6: try { try decoder.decodeSingularInt32Field(value: &self.lineCount) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.warehouseID) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._requestedAt) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.reference) }()
       default: break
       }
     }
@@ -1386,6 +1523,9 @@ nonisolated extension Bizflow_Orders_V1_ReservationRequested: SwiftProtobuf.Mess
     try { if let v = self._requestedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1398,6 +1538,7 @@ nonisolated extension Bizflow_Orders_V1_ReservationRequested: SwiftProtobuf.Mess
     if lhs.lineCount != rhs.lineCount {return false}
     if lhs.warehouseID != rhs.warehouseID {return false}
     if lhs._requestedAt != rhs._requestedAt {return false}
+    if lhs.reference != rhs.reference {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1405,7 +1546,7 @@ nonisolated extension Bizflow_Orders_V1_ReservationRequested: SwiftProtobuf.Mess
 
 nonisolated extension Bizflow_Orders_V1_ReservationAnswered: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReservationAnswered"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}tenant_id\0\u{1}sku\0\u{1}quantity\0\u{1}action\0\u{1}granted\0\u{3}warehouse_id\0\u{3}available_after\0\u{3}line_count\0\u{3}answered_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}tenant_id\0\u{1}sku\0\u{1}quantity\0\u{1}action\0\u{1}granted\0\u{3}warehouse_id\0\u{3}available_after\0\u{3}line_count\0\u{3}answered_at\0\u{1}reference\0\u{1}reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1423,6 +1564,8 @@ nonisolated extension Bizflow_Orders_V1_ReservationAnswered: SwiftProtobuf.Messa
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.availableAfter) }()
       case 9: try { try decoder.decodeSingularInt32Field(value: &self.lineCount) }()
       case 10: try { try decoder.decodeSingularMessageField(value: &self._answeredAt) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       default: break
       }
     }
@@ -1463,6 +1606,12 @@ nonisolated extension Bizflow_Orders_V1_ReservationAnswered: SwiftProtobuf.Messa
     try { if let v = self._answeredAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
     } }()
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 11)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1477,6 +1626,8 @@ nonisolated extension Bizflow_Orders_V1_ReservationAnswered: SwiftProtobuf.Messa
     if lhs.availableAfter != rhs.availableAfter {return false}
     if lhs.lineCount != rhs.lineCount {return false}
     if lhs._answeredAt != rhs._answeredAt {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2059,6 +2210,228 @@ nonisolated extension Bizflow_Orders_V1_CustomerNotification: SwiftProtobuf.Mess
     if lhs.subject != rhs.subject {return false}
     if lhs.body != rhs.body {return false}
     if lhs._createdAt != rhs._createdAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Orders_V1_VelocityProbe: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VelocityProbe"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}tenant_id\0\u{1}dimension\0\u{1}value\0\u{1}amount\0\u{1}currency\0\u{3}placed_at\0\u{3}probe_count\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.orderID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.dimension) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.amount) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._placedAt) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.probeCount) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.orderID.isEmpty {
+      try visitor.visitSingularStringField(value: self.orderID, fieldNumber: 1)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
+    }
+    if !self.dimension.isEmpty {
+      try visitor.visitSingularStringField(value: self.dimension, fieldNumber: 3)
+    }
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 4)
+    }
+    if self.amount != 0 {
+      try visitor.visitSingularInt64Field(value: self.amount, fieldNumber: 5)
+    }
+    if !self.currency.isEmpty {
+      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 6)
+    }
+    try { if let v = self._placedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    if self.probeCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.probeCount, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Orders_V1_VelocityProbe, rhs: Bizflow_Orders_V1_VelocityProbe) -> Bool {
+    if lhs.orderID != rhs.orderID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.dimension != rhs.dimension {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs.amount != rhs.amount {return false}
+    if lhs.currency != rhs.currency {return false}
+    if lhs._placedAt != rhs._placedAt {return false}
+    if lhs.probeCount != rhs.probeCount {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Orders_V1_VelocityCounted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VelocityCounted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{3}tenant_id\0\u{1}dimension\0\u{1}value\0\u{3}orders_in_window\0\u{3}window_seconds\0\u{3}previous_orders\0\u{3}previous_average\0\u{3}probe_count\0\u{3}counted_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.orderID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.dimension) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.ordersInWindow) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.windowSeconds) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.previousOrders) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.previousAverage) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.probeCount) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._countedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.orderID.isEmpty {
+      try visitor.visitSingularStringField(value: self.orderID, fieldNumber: 1)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
+    }
+    if !self.dimension.isEmpty {
+      try visitor.visitSingularStringField(value: self.dimension, fieldNumber: 3)
+    }
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 4)
+    }
+    if self.ordersInWindow != 0 {
+      try visitor.visitSingularInt32Field(value: self.ordersInWindow, fieldNumber: 5)
+    }
+    if self.windowSeconds != 0 {
+      try visitor.visitSingularInt32Field(value: self.windowSeconds, fieldNumber: 6)
+    }
+    if self.previousOrders != 0 {
+      try visitor.visitSingularInt32Field(value: self.previousOrders, fieldNumber: 7)
+    }
+    if self.previousAverage != 0 {
+      try visitor.visitSingularInt64Field(value: self.previousAverage, fieldNumber: 8)
+    }
+    if self.probeCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.probeCount, fieldNumber: 9)
+    }
+    try { if let v = self._countedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Orders_V1_VelocityCounted, rhs: Bizflow_Orders_V1_VelocityCounted) -> Bool {
+    if lhs.orderID != rhs.orderID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.dimension != rhs.dimension {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs.ordersInWindow != rhs.ordersInWindow {return false}
+    if lhs.windowSeconds != rhs.windowSeconds {return false}
+    if lhs.previousOrders != rhs.previousOrders {return false}
+    if lhs.previousAverage != rhs.previousAverage {return false}
+    if lhs.probeCount != rhs.probeCount {return false}
+    if lhs._countedAt != rhs._countedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Orders_V1_NotificationDelivery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NotificationDelivery"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}notification_id\0\u{3}order_id\0\u{3}tenant_id\0\u{1}kind\0\u{1}delivered\0\u{3}http_status\0\u{1}attempts\0\u{1}error\0\u{3}delivered_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.notificationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.orderID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.delivered) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.httpStatus) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.attempts) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.error) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._deliveredAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.notificationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.notificationID, fieldNumber: 1)
+    }
+    if !self.orderID.isEmpty {
+      try visitor.visitSingularStringField(value: self.orderID, fieldNumber: 2)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 3)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 4)
+    }
+    if self.delivered != false {
+      try visitor.visitSingularBoolField(value: self.delivered, fieldNumber: 5)
+    }
+    if self.httpStatus != 0 {
+      try visitor.visitSingularInt32Field(value: self.httpStatus, fieldNumber: 6)
+    }
+    if self.attempts != 0 {
+      try visitor.visitSingularInt32Field(value: self.attempts, fieldNumber: 7)
+    }
+    if !self.error.isEmpty {
+      try visitor.visitSingularStringField(value: self.error, fieldNumber: 8)
+    }
+    try { if let v = self._deliveredAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Orders_V1_NotificationDelivery, rhs: Bizflow_Orders_V1_NotificationDelivery) -> Bool {
+    if lhs.notificationID != rhs.notificationID {return false}
+    if lhs.orderID != rhs.orderID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.delivered != rhs.delivered {return false}
+    if lhs.httpStatus != rhs.httpStatus {return false}
+    if lhs.attempts != rhs.attempts {return false}
+    if lhs.error != rhs.error {return false}
+    if lhs._deliveredAt != rhs._deliveredAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

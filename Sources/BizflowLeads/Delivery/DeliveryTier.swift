@@ -9,43 +9,39 @@ import SwiftProtobuf
 /// (recorded), 5xx, 429 and timeouts → retried with backoff by the runtime, then dead-lettered.
 public actor DeliveryTier: Tier {
     let config: DeliveryConfig
-    let signer: WebhookSigner
-    let client: HTTPClient
+    let poster: WebhookPoster
     let topics: LeadTopics
 
     public init(config: DeliveryConfig, secret: String, client: HTTPClient = HTTPClient(), topics: LeadTopics = LeadTopics()) {
         self.config = config
-        self.signer = WebhookSigner(secret: secret)
-        self.client = client
+        self.poster = WebhookPoster(client: client, secret: secret)
         self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
         guard let message = input.event as? NurtureMessage else { return [] }  // deliveries share the topic
-        let body = try Self.body(message)
-        let request = HTTPRequest(
-            url: config.endpoint,
-            headers: [
-                ("Content-Type", "application/json"), ("Idempotency-Key", message.messageID),
-                (WebhookSigner.header, signer.signature(for: body)), ("X-Bizflow-Tenant", message.tenantID),
-            ], body: body, timeout: .milliseconds(config.timeoutMs))
-        let response: HTTPResponse
-        do {
-            response = try await client.send(request)
-        } catch {
-            if error.isRetriable { throw TierError.transient(error.description) }
-            throw TierError.invalid(error.description)
-        }
-        if response.isRetriable { throw TierError.transient("the endpoint answered \(response.status)") }
+        let outcome = await poster.post(
+            try Self.body(message), to: config.endpoint, idempotencyKey: message.messageID, tenant: message.tenantID,
+            timeout: .milliseconds(config.timeoutMs))
         var delivery = NurtureDelivery()
         delivery.messageID = message.messageID
         delivery.leadID = message.leadID
         delivery.tenantID = message.tenantID
         delivery.campaignID = message.campaignID
-        delivery.status = response.isSuccess ? .delivered : .failed
-        delivery.httpStatus = Int32(response.status)
+        switch outcome {
+        case .delivered(let status, _):
+            delivery.status = .delivered
+            delivery.httpStatus = Int32(status)
+        case .rejected(let status):
+            delivery.status = .failed
+            delivery.httpStatus = Int32(status)
+            delivery.error = "the endpoint rejected the message with \(status)"
+        case .retry(let reason):
+            throw TierError.transient(reason)
+        case .failed(let reason):
+            throw TierError.invalid(reason)
+        }
         delivery.attempts = Int32(input.attempt)
-        if !response.isSuccess { delivery.error = "the endpoint rejected the message with \(response.status)" }
         delivery.deliveredAt = Google_Protobuf_Timestamp(date: now)
         return [Emit(delivery, to: topics.nurture)]
     }

@@ -6,6 +6,8 @@ public final class PartitionStore: @unchecked Sendable {
     private(set) var values: [StateKey: [UInt8]] = [:]
     /// Entries changed since the last changelog write.
     private(set) var dirty: Set<StateKey> = []
+    /// Due time of every scheduled timer, so finding due ones never scans or decodes the rest of the state.
+    private var timerDue: [StateKey: Double] = [:]
     /// The earliest due time among this partition's timers (nil: none), so idle ticks cost nothing.
     private(set) var nextTimerDue: Double?
 
@@ -20,19 +22,25 @@ public final class PartitionStore: @unchecked Sendable {
 
     /// Applies writes (nil deletes) and remembers them for the changelog.
     func apply(_ writes: [StateKey: [UInt8]?]) {
+        var timersChanged = false
         for (key, value) in writes {
             values[key] = value
             dirty.insert(key)
+            if key.store == DurableTimer.store {
+                indexTimer(key, value)
+                timersChanged = true
+            }
         }
-        if writes.keys.contains(where: { $0.store == DurableTimer.store }) { recomputeNextTimer() }
+        if timersChanged { nextTimerDue = timerDue.values.min() }
     }
 
     /// Restores an entry from the changelog (not dirty).
     func restore(_ key: StateKey, _ value: [UInt8]?) {
         values[key] = value
+        if key.store == DurableTimer.store { indexTimer(key, value) }
     }
 
-    func finishRestore() { recomputeNextTimer() }
+    func finishRestore() { nextTimerDue = timerDue.values.min() }
 
     /// Takes the changed entries with their current values, clearing the dirty set.
     func takeDirty() -> [(StateKey, [UInt8]?)] {
@@ -43,16 +51,13 @@ public final class PartitionStore: @unchecked Sendable {
     /// Timers due at `now`, earliest first.
     func dueTimers(at now: Double) -> [DurableTimer] {
         guard let next = nextTimerDue, next <= now else { return [] }
-        return values.compactMap { entry -> DurableTimer? in
-            guard entry.key.store == DurableTimer.store, let timer = DurableTimer(bytes: entry.value),
-                timer.due <= now
-            else { return nil }
-            return timer
+        return timerDue.compactMap { key, due -> DurableTimer? in
+            guard due <= now, let bytes = values[key] else { return nil }
+            return DurableTimer(bytes: bytes)
         }.sorted { ($0.due, $0.id) < ($1.due, $1.id) }
     }
 
-    private func recomputeNextTimer() {
-        nextTimerDue = values.lazy.filter { $0.key.store == DurableTimer.store }
-            .compactMap { DurableTimer(bytes: $0.value)?.due }.min()
+    private func indexTimer(_ key: StateKey, _ value: [UInt8]?) {
+        timerDue[key] = value.flatMap { DurableTimer(bytes: $0)?.due }
     }
 }

@@ -35,6 +35,9 @@ typedef struct Bizflow__Orders__V1__CarrierCallback Bizflow__Orders__V1__Carrier
 typedef struct Bizflow__Orders__V1__ReturnRequested Bizflow__Orders__V1__ReturnRequested;
 typedef struct Bizflow__Orders__V1__RefundIssued Bizflow__Orders__V1__RefundIssued;
 typedef struct Bizflow__Orders__V1__CustomerNotification Bizflow__Orders__V1__CustomerNotification;
+typedef struct Bizflow__Orders__V1__VelocityProbe Bizflow__Orders__V1__VelocityProbe;
+typedef struct Bizflow__Orders__V1__VelocityCounted Bizflow__Orders__V1__VelocityCounted;
+typedef struct Bizflow__Orders__V1__NotificationDelivery Bizflow__Orders__V1__NotificationDelivery;
 
 
 /* --- enums --- */
@@ -67,7 +70,11 @@ typedef enum _Bizflow__Orders__V1__ReservationAction {
   BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_UNSPECIFIED = 0,
   BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_RESERVE = 1,
   BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_RELEASE = 2,
-  BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_SHIP = 3
+  BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_SHIP = 3,
+  /*
+   * shipped units come back to stock (a return)
+   */
+  BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_RETURN = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BIZFLOW__ORDERS__V1__RESERVATION_ACTION)
 } Bizflow__Orders__V1__ReservationAction;
 /*
@@ -245,10 +252,14 @@ struct  Bizflow__Orders__V1__ReservationRequested
   int32_t line_count;
   char *warehouse_id;
   Google__Protobuf__Timestamp *requested_at;
+  /*
+   * what the request is for beyond the order, e.g. the RMA id of a return (idempotency)
+   */
+  char *reference;
 };
 #define BIZFLOW__ORDERS__V1__RESERVATION_REQUESTED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&bizflow__orders__v1__reservation_requested__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -267,10 +278,18 @@ struct  Bizflow__Orders__V1__ReservationAnswered
   int64_t available_after;
   int32_t line_count;
   Google__Protobuf__Timestamp *answered_at;
+  /*
+   * echoes the request's reference
+   */
+  char *reference;
+  /*
+   * why a request was not granted
+   */
+  char *reason;
 };
 #define BIZFLOW__ORDERS__V1__RESERVATION_ANSWERED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&bizflow__orders__v1__reservation_answered__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -457,6 +476,88 @@ struct  Bizflow__Orders__V1__CustomerNotification
 #define BIZFLOW__ORDERS__V1__CUSTOMER_NOTIFICATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&bizflow__orders__v1__customer_notification__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * One fraud signal of an order (topic fraud.signals), keyed by tenant, dimension and value so that one partition
+ * sees every order sharing that value: velocity windows are exact across the order partitions.
+ */
+struct  Bizflow__Orders__V1__VelocityProbe
+{
+  ProtobufCMessage base;
+  char *order_id;
+  char *tenant_id;
+  /*
+   * customer, email, card, ip
+   */
+  char *dimension;
+  char *value;
+  /*
+   * the order total, minor units
+   */
+  int64_t amount;
+  char *currency;
+  Google__Protobuf__Timestamp *placed_at;
+  /*
+   * probes of the order, for the join
+   */
+  int32_t probe_count;
+};
+#define BIZFLOW__ORDERS__V1__VELOCITY_PROBE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__orders__v1__velocity_probe__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, NULL, 0 }
+
+
+/*
+ * The count of one fraud signal, sent back to the order (topic fraud.signals, keyed by order_id).
+ */
+struct  Bizflow__Orders__V1__VelocityCounted
+{
+  ProtobufCMessage base;
+  char *order_id;
+  char *tenant_id;
+  char *dimension;
+  char *value;
+  /*
+   * orders with this value in the window, this one included
+   */
+  int32_t orders_in_window;
+  int32_t window_seconds;
+  /*
+   * orders with this value before this one, ever (customer history)
+   */
+  int32_t previous_orders;
+  /*
+   * their average total, minor units
+   */
+  int64_t previous_average;
+  int32_t probe_count;
+  Google__Protobuf__Timestamp *counted_at;
+};
+#define BIZFLOW__ORDERS__V1__VELOCITY_COUNTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__orders__v1__velocity_counted__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, NULL }
+
+
+/*
+ * The result of a webhook delivery of a customer notification (topic orders.fulfilment, keyed by order_id).
+ */
+struct  Bizflow__Orders__V1__NotificationDelivery
+{
+  ProtobufCMessage base;
+  char *notification_id;
+  char *order_id;
+  char *tenant_id;
+  char *kind;
+  protobuf_c_boolean delivered;
+  int32_t http_status;
+  int32_t attempts;
+  char *error;
+  Google__Protobuf__Timestamp *delivered_at;
+};
+#define BIZFLOW__ORDERS__V1__NOTIFICATION_DELIVERY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__orders__v1__notification_delivery__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, NULL }
 
 
 /* Bizflow__Orders__V1__OrderItem methods */
@@ -801,6 +902,63 @@ Bizflow__Orders__V1__CustomerNotification *
 void   bizflow__orders__v1__customer_notification__free_unpacked
                      (Bizflow__Orders__V1__CustomerNotification *message,
                       ProtobufCAllocator *allocator);
+/* Bizflow__Orders__V1__VelocityProbe methods */
+void   bizflow__orders__v1__velocity_probe__init
+                     (Bizflow__Orders__V1__VelocityProbe         *message);
+size_t bizflow__orders__v1__velocity_probe__get_packed_size
+                     (const Bizflow__Orders__V1__VelocityProbe   *message);
+size_t bizflow__orders__v1__velocity_probe__pack
+                     (const Bizflow__Orders__V1__VelocityProbe   *message,
+                      uint8_t             *out);
+size_t bizflow__orders__v1__velocity_probe__pack_to_buffer
+                     (const Bizflow__Orders__V1__VelocityProbe   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Orders__V1__VelocityProbe *
+       bizflow__orders__v1__velocity_probe__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__orders__v1__velocity_probe__free_unpacked
+                     (Bizflow__Orders__V1__VelocityProbe *message,
+                      ProtobufCAllocator *allocator);
+/* Bizflow__Orders__V1__VelocityCounted methods */
+void   bizflow__orders__v1__velocity_counted__init
+                     (Bizflow__Orders__V1__VelocityCounted         *message);
+size_t bizflow__orders__v1__velocity_counted__get_packed_size
+                     (const Bizflow__Orders__V1__VelocityCounted   *message);
+size_t bizflow__orders__v1__velocity_counted__pack
+                     (const Bizflow__Orders__V1__VelocityCounted   *message,
+                      uint8_t             *out);
+size_t bizflow__orders__v1__velocity_counted__pack_to_buffer
+                     (const Bizflow__Orders__V1__VelocityCounted   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Orders__V1__VelocityCounted *
+       bizflow__orders__v1__velocity_counted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__orders__v1__velocity_counted__free_unpacked
+                     (Bizflow__Orders__V1__VelocityCounted *message,
+                      ProtobufCAllocator *allocator);
+/* Bizflow__Orders__V1__NotificationDelivery methods */
+void   bizflow__orders__v1__notification_delivery__init
+                     (Bizflow__Orders__V1__NotificationDelivery         *message);
+size_t bizflow__orders__v1__notification_delivery__get_packed_size
+                     (const Bizflow__Orders__V1__NotificationDelivery   *message);
+size_t bizflow__orders__v1__notification_delivery__pack
+                     (const Bizflow__Orders__V1__NotificationDelivery   *message,
+                      uint8_t             *out);
+size_t bizflow__orders__v1__notification_delivery__pack_to_buffer
+                     (const Bizflow__Orders__V1__NotificationDelivery   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Orders__V1__NotificationDelivery *
+       bizflow__orders__v1__notification_delivery__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__orders__v1__notification_delivery__free_unpacked
+                     (Bizflow__Orders__V1__NotificationDelivery *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Bizflow__Orders__V1__OrderItem_Closure)
@@ -857,6 +1015,15 @@ typedef void (*Bizflow__Orders__V1__RefundIssued_Closure)
 typedef void (*Bizflow__Orders__V1__CustomerNotification_Closure)
                  (const Bizflow__Orders__V1__CustomerNotification *message,
                   void *closure_data);
+typedef void (*Bizflow__Orders__V1__VelocityProbe_Closure)
+                 (const Bizflow__Orders__V1__VelocityProbe *message,
+                  void *closure_data);
+typedef void (*Bizflow__Orders__V1__VelocityCounted_Closure)
+                 (const Bizflow__Orders__V1__VelocityCounted *message,
+                  void *closure_data);
+typedef void (*Bizflow__Orders__V1__NotificationDelivery_Closure)
+                 (const Bizflow__Orders__V1__NotificationDelivery *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -886,6 +1053,9 @@ extern const ProtobufCMessageDescriptor bizflow__orders__v1__carrier_callback__d
 extern const ProtobufCMessageDescriptor bizflow__orders__v1__return_requested__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__orders__v1__refund_issued__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__orders__v1__customer_notification__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__orders__v1__velocity_probe__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__orders__v1__velocity_counted__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__orders__v1__notification_delivery__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -817,6 +817,141 @@ void   bizflow__orders__v1__customer_notification__free_unpacked
   assert(message->base.descriptor == &bizflow__orders__v1__customer_notification__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   bizflow__orders__v1__velocity_probe__init
+                     (Bizflow__Orders__V1__VelocityProbe         *message)
+{
+  static const Bizflow__Orders__V1__VelocityProbe init_value = BIZFLOW__ORDERS__V1__VELOCITY_PROBE__INIT;
+  *message = init_value;
+}
+size_t bizflow__orders__v1__velocity_probe__get_packed_size
+                     (const Bizflow__Orders__V1__VelocityProbe *message)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_probe__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__orders__v1__velocity_probe__pack
+                     (const Bizflow__Orders__V1__VelocityProbe *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_probe__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__orders__v1__velocity_probe__pack_to_buffer
+                     (const Bizflow__Orders__V1__VelocityProbe *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_probe__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Orders__V1__VelocityProbe *
+       bizflow__orders__v1__velocity_probe__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Orders__V1__VelocityProbe *)
+     protobuf_c_message_unpack (&bizflow__orders__v1__velocity_probe__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__orders__v1__velocity_probe__free_unpacked
+                     (Bizflow__Orders__V1__VelocityProbe *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_probe__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   bizflow__orders__v1__velocity_counted__init
+                     (Bizflow__Orders__V1__VelocityCounted         *message)
+{
+  static const Bizflow__Orders__V1__VelocityCounted init_value = BIZFLOW__ORDERS__V1__VELOCITY_COUNTED__INIT;
+  *message = init_value;
+}
+size_t bizflow__orders__v1__velocity_counted__get_packed_size
+                     (const Bizflow__Orders__V1__VelocityCounted *message)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_counted__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__orders__v1__velocity_counted__pack
+                     (const Bizflow__Orders__V1__VelocityCounted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_counted__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__orders__v1__velocity_counted__pack_to_buffer
+                     (const Bizflow__Orders__V1__VelocityCounted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_counted__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Orders__V1__VelocityCounted *
+       bizflow__orders__v1__velocity_counted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Orders__V1__VelocityCounted *)
+     protobuf_c_message_unpack (&bizflow__orders__v1__velocity_counted__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__orders__v1__velocity_counted__free_unpacked
+                     (Bizflow__Orders__V1__VelocityCounted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__orders__v1__velocity_counted__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   bizflow__orders__v1__notification_delivery__init
+                     (Bizflow__Orders__V1__NotificationDelivery         *message)
+{
+  static const Bizflow__Orders__V1__NotificationDelivery init_value = BIZFLOW__ORDERS__V1__NOTIFICATION_DELIVERY__INIT;
+  *message = init_value;
+}
+size_t bizflow__orders__v1__notification_delivery__get_packed_size
+                     (const Bizflow__Orders__V1__NotificationDelivery *message)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__notification_delivery__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__orders__v1__notification_delivery__pack
+                     (const Bizflow__Orders__V1__NotificationDelivery *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__notification_delivery__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__orders__v1__notification_delivery__pack_to_buffer
+                     (const Bizflow__Orders__V1__NotificationDelivery *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__orders__v1__notification_delivery__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Orders__V1__NotificationDelivery *
+       bizflow__orders__v1__notification_delivery__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Orders__V1__NotificationDelivery *)
+     protobuf_c_message_unpack (&bizflow__orders__v1__notification_delivery__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__orders__v1__notification_delivery__free_unpacked
+                     (Bizflow__Orders__V1__NotificationDelivery *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__orders__v1__notification_delivery__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor bizflow__orders__v1__order_item__field_descriptors[3] =
 {
   {
@@ -1435,7 +1570,7 @@ const ProtobufCMessageDescriptor bizflow__orders__v1__review_requested__descript
   (ProtobufCMessageInit) bizflow__orders__v1__review_requested__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor bizflow__orders__v1__reservation_requested__field_descriptors[8] =
+static const ProtobufCFieldDescriptor bizflow__orders__v1__reservation_requested__field_descriptors[9] =
 {
   {
     "order_id",
@@ -1533,12 +1668,25 @@ static const ProtobufCFieldDescriptor bizflow__orders__v1__reservation_requested
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reference",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__ReservationRequested, reference),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned bizflow__orders__v1__reservation_requested__field_indices_by_name[] = {
   4,   /* field[4] = action */
   5,   /* field[5] = line_count */
   0,   /* field[0] = order_id */
   3,   /* field[3] = quantity */
+  8,   /* field[8] = reference */
   7,   /* field[7] = requested_at */
   2,   /* field[2] = sku */
   1,   /* field[1] = tenant_id */
@@ -1547,7 +1695,7 @@ static const unsigned bizflow__orders__v1__reservation_requested__field_indices_
 static const ProtobufCIntRange bizflow__orders__v1__reservation_requested__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor bizflow__orders__v1__reservation_requested__descriptor =
 {
@@ -1557,14 +1705,14 @@ const ProtobufCMessageDescriptor bizflow__orders__v1__reservation_requested__des
   "Bizflow__Orders__V1__ReservationRequested",
   "bizflow.orders.v1",
   sizeof(Bizflow__Orders__V1__ReservationRequested),
-  8,
+  9,
   bizflow__orders__v1__reservation_requested__field_descriptors,
   bizflow__orders__v1__reservation_requested__field_indices_by_name,
   1,  bizflow__orders__v1__reservation_requested__number_ranges,
   (ProtobufCMessageInit) bizflow__orders__v1__reservation_requested__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor bizflow__orders__v1__reservation_answered__field_descriptors[10] =
+static const ProtobufCFieldDescriptor bizflow__orders__v1__reservation_answered__field_descriptors[12] =
 {
   {
     "order_id",
@@ -1686,6 +1834,30 @@ static const ProtobufCFieldDescriptor bizflow__orders__v1__reservation_answered_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reference",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__ReservationAnswered, reference),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__ReservationAnswered, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned bizflow__orders__v1__reservation_answered__field_indices_by_name[] = {
   4,   /* field[4] = action */
@@ -1695,6 +1867,8 @@ static const unsigned bizflow__orders__v1__reservation_answered__field_indices_b
   8,   /* field[8] = line_count */
   0,   /* field[0] = order_id */
   3,   /* field[3] = quantity */
+  11,   /* field[11] = reason */
+  10,   /* field[10] = reference */
   2,   /* field[2] = sku */
   1,   /* field[1] = tenant_id */
   6,   /* field[6] = warehouse_id */
@@ -1702,7 +1876,7 @@ static const unsigned bizflow__orders__v1__reservation_answered__field_indices_b
 static const ProtobufCIntRange bizflow__orders__v1__reservation_answered__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor bizflow__orders__v1__reservation_answered__descriptor =
 {
@@ -1712,7 +1886,7 @@ const ProtobufCMessageDescriptor bizflow__orders__v1__reservation_answered__desc
   "Bizflow__Orders__V1__ReservationAnswered",
   "bizflow.orders.v1",
   sizeof(Bizflow__Orders__V1__ReservationAnswered),
-  10,
+  12,
   bizflow__orders__v1__reservation_answered__field_descriptors,
   bizflow__orders__v1__reservation_answered__field_indices_by_name,
   1,  bizflow__orders__v1__reservation_answered__number_ranges,
@@ -2749,6 +2923,432 @@ const ProtobufCMessageDescriptor bizflow__orders__v1__customer_notification__des
   (ProtobufCMessageInit) bizflow__orders__v1__customer_notification__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor bizflow__orders__v1__velocity_probe__field_descriptors[8] =
+{
+  {
+    "order_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, order_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dimension",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, dimension),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "amount",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, amount),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "currency",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, currency),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "placed_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, placed_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "probe_count",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityProbe, probe_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__orders__v1__velocity_probe__field_indices_by_name[] = {
+  4,   /* field[4] = amount */
+  5,   /* field[5] = currency */
+  2,   /* field[2] = dimension */
+  0,   /* field[0] = order_id */
+  6,   /* field[6] = placed_at */
+  7,   /* field[7] = probe_count */
+  1,   /* field[1] = tenant_id */
+  3,   /* field[3] = value */
+};
+static const ProtobufCIntRange bizflow__orders__v1__velocity_probe__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor bizflow__orders__v1__velocity_probe__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.orders.v1.VelocityProbe",
+  "VelocityProbe",
+  "Bizflow__Orders__V1__VelocityProbe",
+  "bizflow.orders.v1",
+  sizeof(Bizflow__Orders__V1__VelocityProbe),
+  8,
+  bizflow__orders__v1__velocity_probe__field_descriptors,
+  bizflow__orders__v1__velocity_probe__field_indices_by_name,
+  1,  bizflow__orders__v1__velocity_probe__number_ranges,
+  (ProtobufCMessageInit) bizflow__orders__v1__velocity_probe__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__orders__v1__velocity_counted__field_descriptors[10] =
+{
+  {
+    "order_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, order_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dimension",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, dimension),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "orders_in_window",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, orders_in_window),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window_seconds",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, window_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_orders",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, previous_orders),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_average",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, previous_average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "probe_count",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, probe_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counted_at",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__VelocityCounted, counted_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__orders__v1__velocity_counted__field_indices_by_name[] = {
+  9,   /* field[9] = counted_at */
+  2,   /* field[2] = dimension */
+  0,   /* field[0] = order_id */
+  4,   /* field[4] = orders_in_window */
+  7,   /* field[7] = previous_average */
+  6,   /* field[6] = previous_orders */
+  8,   /* field[8] = probe_count */
+  1,   /* field[1] = tenant_id */
+  3,   /* field[3] = value */
+  5,   /* field[5] = window_seconds */
+};
+static const ProtobufCIntRange bizflow__orders__v1__velocity_counted__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor bizflow__orders__v1__velocity_counted__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.orders.v1.VelocityCounted",
+  "VelocityCounted",
+  "Bizflow__Orders__V1__VelocityCounted",
+  "bizflow.orders.v1",
+  sizeof(Bizflow__Orders__V1__VelocityCounted),
+  10,
+  bizflow__orders__v1__velocity_counted__field_descriptors,
+  bizflow__orders__v1__velocity_counted__field_indices_by_name,
+  1,  bizflow__orders__v1__velocity_counted__number_ranges,
+  (ProtobufCMessageInit) bizflow__orders__v1__velocity_counted__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__orders__v1__notification_delivery__field_descriptors[9] =
+{
+  {
+    "notification_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, notification_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, order_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivered",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, delivered),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "http_status",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, http_status),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempts",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, attempts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivered_at",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Orders__V1__NotificationDelivery, delivered_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__orders__v1__notification_delivery__field_indices_by_name[] = {
+  6,   /* field[6] = attempts */
+  4,   /* field[4] = delivered */
+  8,   /* field[8] = delivered_at */
+  7,   /* field[7] = error */
+  5,   /* field[5] = http_status */
+  3,   /* field[3] = kind */
+  0,   /* field[0] = notification_id */
+  1,   /* field[1] = order_id */
+  2,   /* field[2] = tenant_id */
+};
+static const ProtobufCIntRange bizflow__orders__v1__notification_delivery__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor bizflow__orders__v1__notification_delivery__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.orders.v1.NotificationDelivery",
+  "NotificationDelivery",
+  "Bizflow__Orders__V1__NotificationDelivery",
+  "bizflow.orders.v1",
+  sizeof(Bizflow__Orders__V1__NotificationDelivery),
+  9,
+  bizflow__orders__v1__notification_delivery__field_descriptors,
+  bizflow__orders__v1__notification_delivery__field_indices_by_name,
+  1,  bizflow__orders__v1__notification_delivery__number_ranges,
+  (ProtobufCMessageInit) bizflow__orders__v1__notification_delivery__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue bizflow__orders__v1__payment_method__enum_values_by_number[5] =
 {
   { "PAYMENT_METHOD_UNSPECIFIED", "BIZFLOW__ORDERS__V1__PAYMENT_METHOD__PAYMENT_METHOD_UNSPECIFIED", 0 },
@@ -2815,20 +3415,22 @@ const ProtobufCEnumDescriptor bizflow__orders__v1__risk_decision__descriptor =
   bizflow__orders__v1__risk_decision__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue bizflow__orders__v1__reservation_action__enum_values_by_number[4] =
+static const ProtobufCEnumValue bizflow__orders__v1__reservation_action__enum_values_by_number[5] =
 {
   { "RESERVATION_ACTION_UNSPECIFIED", "BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_UNSPECIFIED", 0 },
   { "RESERVATION_ACTION_RESERVE", "BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_RESERVE", 1 },
   { "RESERVATION_ACTION_RELEASE", "BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_RELEASE", 2 },
   { "RESERVATION_ACTION_SHIP", "BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_SHIP", 3 },
+  { "RESERVATION_ACTION_RETURN", "BIZFLOW__ORDERS__V1__RESERVATION_ACTION__RESERVATION_ACTION_RETURN", 4 },
 };
 static const ProtobufCIntRange bizflow__orders__v1__reservation_action__value_ranges[] = {
-{0, 0},{0, 4}
+{0, 0},{0, 5}
 };
-static const ProtobufCEnumValueIndex bizflow__orders__v1__reservation_action__enum_values_by_name[4] =
+static const ProtobufCEnumValueIndex bizflow__orders__v1__reservation_action__enum_values_by_name[5] =
 {
   { "RESERVATION_ACTION_RELEASE", 2 },
   { "RESERVATION_ACTION_RESERVE", 1 },
+  { "RESERVATION_ACTION_RETURN", 4 },
   { "RESERVATION_ACTION_SHIP", 3 },
   { "RESERVATION_ACTION_UNSPECIFIED", 0 },
 };
@@ -2839,9 +3441,9 @@ const ProtobufCEnumDescriptor bizflow__orders__v1__reservation_action__descripto
   "ReservationAction",
   "Bizflow__Orders__V1__ReservationAction",
   "bizflow.orders.v1",
-  4,
+  5,
   bizflow__orders__v1__reservation_action__enum_values_by_number,
-  4,
+  5,
   bizflow__orders__v1__reservation_action__enum_values_by_name,
   1,
   bizflow__orders__v1__reservation_action__value_ranges,
