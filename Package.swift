@@ -53,16 +53,25 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Domain configuration files beside the topology (YAML), shared by the tier modules.
+        .target(name: "BizflowConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Outbound HTTP (webhooks) over libcurl, with HMAC signing.
         .target(name: "BizflowHTTP", dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         // The lead pipeline's tiers: scoring, assignment, nurture, delivery.
         .target(
             name: "BizflowLeads",
             dependencies: [
-                "BizflowEvents", "BizflowRuntime", "BizflowHTTP",
+                "BizflowEvents", "BizflowRuntime", "BizflowHTTP", "BizflowConfig",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The order pipeline's tiers: fraud, inventory, fulfilment, notifications.
+        .target(
+            name: "BizflowOrders",
+            dependencies: [
+                "BizflowEvents", "BizflowRuntime", "BizflowHTTP", "BizflowConfig",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         .target(
@@ -72,7 +81,8 @@ let package = Package(
         .target(
             name: "BizflowCLI",
             dependencies: [
-                "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads",
+                "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads", "BizflowOrders",
+                "BizflowConfig",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +108,7 @@ let package = Package(
             name: "BizflowLeadsTests",
             dependencies: [
                 "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
-                "BizflowTopology",
+                "BizflowTopology", "BizflowConfig",
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(

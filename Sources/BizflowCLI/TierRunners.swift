@@ -1,3 +1,4 @@
+import BizflowConfig
 import BizflowKafka
 import BizflowLeads
 import BizflowRuntime

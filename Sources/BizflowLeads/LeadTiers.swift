@@ -1,3 +1,4 @@
+import BizflowConfig
 import BizflowHTTP
 import BizflowRuntime
 import Foundation
@@ -22,13 +23,9 @@ public enum LeadTiers {
         case "nurture":
             return NurtureTier(campaigns: try CampaignConfig.load(path: path("campaigns.yaml")), topics: topics)
         case "delivery":
-            let config = try DeliveryConfig.load(path: path("delivery.yaml"), environment: environment)
-            guard let secret = config.secret(environment) else {
-                throw ConfigError(
-                    file: path("delivery.yaml"),
-                    "the signing secret is missing: set \(config.secretEnv) (any long random string the receiver shares)")
-            }
-            return DeliveryTier(config: config, secret: secret, topics: topics)
+            let file = path("delivery.yaml")
+            let config = try WebhookConfig.load(path: file, urlVariable: "BIZFLOW_DELIVERY_URL", environment: environment)
+            return DeliveryTier(config: config, secret: try config.requireSecret(file: file, environment), topics: topics)
         default:
             throw ConfigError(file: configDirectory, "no lead tier is called \(name) (known: \(names.joined(separator: ", ")))")
         }

@@ -1,3 +1,4 @@
+import BizflowConfig
 import BizflowEvents
 @testable import BizflowLeads
 import Testing

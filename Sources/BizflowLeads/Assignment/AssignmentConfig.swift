@@ -1,3 +1,4 @@
+import BizflowConfig
 import BizflowEvents
 
 /// Reps and the rules that choose an assignment strategy (`Topology/reps.yaml`).

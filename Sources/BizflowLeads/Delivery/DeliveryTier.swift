@@ -1,3 +1,4 @@
+import BizflowConfig
 import BizflowEvents
 import BizflowHTTP
 import BizflowRuntime
@@ -8,11 +9,11 @@ import SwiftProtobuf
 /// message id as idempotency key so a retried delivery is not sent twice. 2xx → delivered, other 4xx → failed
 /// (recorded), 5xx, 429 and timeouts → retried with backoff by the runtime, then dead-lettered.
 public actor DeliveryTier: Tier {
-    let config: DeliveryConfig
+    let config: WebhookConfig
     let poster: WebhookPoster
     let topics: LeadTopics
 
-    public init(config: DeliveryConfig, secret: String, client: HTTPClient = HTTPClient(), topics: LeadTopics = LeadTopics()) {
+    public init(config: WebhookConfig, secret: String, client: HTTPClient = HTTPClient(), topics: LeadTopics = LeadTopics()) {
         self.config = config
         self.poster = WebhookPoster(client: client, secret: secret)
         self.topics = topics

@@ -1,3 +1,4 @@
+import BizflowConfig
 /// Weights, thresholds and rules of lead scoring (`Topology/scoring.yaml`).
 public struct ScoringConfig: Codable, Sendable, Equatable {
     public struct Weights: Codable, Sendable, Equatable {

@@ -2,15 +2,17 @@ import Foundation
 import Yams
 
 /// Loads a YAML domain-configuration file into a Decodable type, with errors that name the file and the field.
-enum ConfigFile {
-    static func load<T: Decodable>(_ type: T.Type, path: String) throws -> T {
+public enum ConfigFile {
+    /// Reads and decodes `path`.
+    public static func load<T: Decodable>(_ type: T.Type, path: String) throws -> T {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigError(file: path, "cannot read the file: does it exist?")
         }
         return try parse(type, text, file: path)
     }
 
-    static func parse<T: Decodable>(_ type: T.Type, _ text: String, file: String) throws -> T {
+    /// Decodes YAML text; `file` names it in errors.
+    public static func parse<T: Decodable>(_ type: T.Type, _ text: String, file: String) throws -> T {
         do {
             return try YAMLDecoder().decode(T.self, from: text)
         } catch let DecodingError.keyNotFound(key, context) {
