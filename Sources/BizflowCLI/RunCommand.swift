@@ -10,7 +10,7 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run tiers (scoring, assignment, nurture, delivery) until SIGTERM; start more processes to scale.")
+        abstract: "Run tiers (scoring, assignment, nurture, delivery, fraud, inventory, fulfilment, notifications) until SIGTERM; start more processes to scale.")
 
     @Argument(help: "Tiers to run.")
     var tiers: [String] = []
@@ -47,15 +47,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--mode must be exactly-once or at-least-once")
         }
         guard all || !tiers.isEmpty else { throw ValidationError("name the tiers to run, or pass --all") }
-        for tier in tiers where !LeadTiers.names.contains(tier) {
-            throw ValidationError("unknown tier \(tier): this build runs \(LeadTiers.names.joined(separator: ", "))")
+        for tier in tiers where !TierRunners.names.contains(tier) {
+            throw ValidationError("unknown tier \(tier): this build runs \(TierRunners.names.joined(separator: ", "))")
         }
     }
 
     func run() async throws {
         let logger = kafka.logger("bizflow.run")
         let topology = try topologyOptions.loadChecked()
-        let names = all ? LeadTiers.names : tiers
+        let names = all ? TierRunners.names : tiers
         let instanceID = instance ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         var factory = TierRunners(
             topology: topology, topologyPath: topologyOptions.path, kafka: try kafka.kafkaConfig(), instanceID: instanceID)

@@ -1,6 +1,7 @@
 import BizflowConfig
 import BizflowKafka
 import BizflowLeads
+import BizflowOrders
 import BizflowRuntime
 import BizflowTopology
 import Foundation
@@ -8,6 +9,8 @@ import Logging
 
 /// Builds tier runners from the topology and the domain configuration beside it (for `run` and `demo`).
 struct TierRunners {
+    /// Every tier this build runs, in pipeline order.
+    static let names = LeadTiers.names + OrderTiers.names
     var topology: Topology
     var topologyPath: String
     var kafka: KafkaConfig
@@ -26,8 +29,11 @@ struct TierRunners {
                 throw ConfigError(file: topologyPath, "tier \(name) is not declared with a changelog")
             }
             let partitions = declared.consumes.compactMap { topology.topic(named: $0)?.partitions }.first ?? 1
-            let tier = try LeadTiers.make(
-                name, configDirectory: configDirectory, partitions: partitions, topics: LeadTopics(prefix: topicPrefix))
+            let tier =
+                OrderTiers.names.contains(name)
+                ? try OrderTiers.make(name, configDirectory: configDirectory, topics: OrderTopics(prefix: topicPrefix))
+                : try LeadTiers.make(
+                    name, configDirectory: configDirectory, partitions: partitions, topics: LeadTopics(prefix: topicPrefix))
             var settings = TierSettings(
                 name: name, groupID: topicPrefix + declared.group, inputs: declared.consumes.map { topicPrefix + $0 },
                 changelog: topicPrefix + changelog, kafka: kafka, instanceID: instanceID)
