@@ -95,7 +95,11 @@ let package = Package(
         .testTarget(name: "BizflowEventsTests", dependencies: ["BizflowEvents", "BizflowProtosC"]),
         // Helpers shared by the test targets (embedded broker, awaiting conditions, reading topics).
         .target(
-            name: "BizflowTestSupport", dependencies: ["BizflowKafka", .product(name: "Logging", package: "swift-log")],
+            name: "BizflowTestSupport",
+            dependencies: [
+                "BizflowKafka", "BizflowHTTP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
             path: "Tests/BizflowTestSupport"),
         .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka", "BizflowTestSupport"]),
         .testTarget(
@@ -110,6 +114,12 @@ let package = Package(
                 "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
                 "BizflowTopology", "BizflowConfig",
                 .product(name: "FlyingFox", package: "FlyingFox"),
+            ]),
+        .testTarget(
+            name: "BizflowOrdersTests",
+            dependencies: [
+                "BizflowOrders", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
+                "BizflowTopology", "BizflowConfig",
             ]),
         .testTarget(
             name: "BizflowCLITests",

@@ -3,6 +3,8 @@ import BizflowEvents
 import BizflowHTTP
 @testable import BizflowLeads
 import BizflowRuntime
+import BizflowTestSupport
+import Foundation
 import Testing
 
 @Suite("HTTP client and webhook delivery")

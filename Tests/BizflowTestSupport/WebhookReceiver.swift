@@ -2,14 +2,15 @@ import BizflowHTTP
 import FlyingFox
 import Foundation
 
-/// A local HTTP endpoint standing in for the message provider: it checks signatures, records every request, and
-/// answers from a script (e.g. 500 for the first try of each message, then 200).
-actor WebhookReceiver {
-    struct Received: Sendable {
-        var key: String
-        var signatureValid: Bool
-        var status: Int
-        var body: [String: String]
+/// A local HTTP endpoint standing in for a webhook receiver (message provider, carrier API): it checks signatures,
+/// records every request, and answers from a script (e.g. 500 for the first try of each key, then 200). A 200
+/// carries `{"tracking_number": "TRK-<idempotency key>"}`, as a carrier's label API would.
+public actor WebhookReceiver {
+    public struct Received: Sendable {
+        public var key: String
+        public var signatureValid: Bool
+        public var status: Int
+        public var body: [String: String]
     }
 
     private let server: HTTPServer
@@ -20,34 +21,36 @@ actor WebhookReceiver {
     private var task: Task<Void, Error>?
 
     /// `failuresPerKey` requests of each idempotency key get `failStatus` before one succeeds.
-    init(secret: String, failuresPerKey: Int = 0, failStatus: Int = 500) {
+    public init(secret: String, failuresPerKey: Int = 0, failStatus: Int = 500) {
         server = HTTPServer(port: 0, logger: .disabled)
         signer = WebhookSigner(secret: secret)
         self.failuresPerKey = failuresPerKey
         self.failStatus = failStatus
     }
 
-    /// Starts listening on loopback and returns the delivery URL.
-    func start() async throws -> String {
-        await server.appendRoute("POST /deliveries") { [weak self] request in
+    /// Starts listening on loopback and returns the URL of `path`.
+    public func start(path: String = "/deliveries") async throws -> String {
+        await server.appendRoute(HTTPRoute(stringLiteral: "POST \(path)")) { [weak self] request in
             guard let self else { return FlyingFox.HTTPResponse(statusCode: .serviceUnavailable) }
             let body = try await request.bodyData
             let status = await self.record(
                 key: request.headers[HTTPHeader("Idempotency-Key")] ?? "",
                 signature: request.headers[HTTPHeader(WebhookSigner.header)] ?? "", body: Array(body))
-            return FlyingFox.HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "scripted"))
+            let key = request.headers[HTTPHeader("Idempotency-Key")] ?? ""
+            let answer = status == 200 ? Data(#"{"tracking_number":"TRK-\#(key)"}"#.utf8) : Data()
+            return FlyingFox.HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "scripted"), body: answer)
         }
         let server = self.server
         task = Task { try await server.run() }
         try await server.waitUntilListening()
         switch await server.listeningAddress {
-        case .ip4(_, let port): return "http://127.0.0.1:\(port)/deliveries"
-        case .ip6(_, let port): return "http://[::1]:\(port)/deliveries"
+        case .ip4(_, let port): return "http://127.0.0.1:\(port)\(path)"
+        case .ip6(_, let port): return "http://[::1]:\(port)\(path)"
         default: throw URLError(.cannotConnectToHost)
         }
     }
 
-    func stop() async {
+    public func stop() async {
         await server.stop(timeout: 1)
         task?.cancel()
     }
@@ -63,6 +66,6 @@ actor WebhookReceiver {
         return status
     }
 
-    var all: [Received] { received }
-    var successes: [Received] { received.filter { $0.status == 200 } }
+    public var all: [Received] { received }
+    public var successes: [Received] { received.filter { $0.status == 200 } }
 }
