@@ -125,6 +125,7 @@ let package = Package(
             name: "BizflowCLITests",
             dependencies: [
                 "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
+                "BizflowOrders",
             ]
         ),
     ]
