@@ -148,7 +148,7 @@ if ProcessInfo.processInfo.environment["BIZFLOW_BENCHMARKS"] != nil {
         .executableTarget(
             name: "Tiers",
             dependencies: [
-                "RawLibrdkafka", "BizflowKafka", "BizflowEvents", "BizflowRuntime", "BizflowLeads",
+                "RawLibrdkafka", "BizflowKafka", "BizflowEvents", "BizflowRuntime", "BizflowLeads", "BizflowOrders",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Tiers",

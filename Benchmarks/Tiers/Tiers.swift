@@ -159,6 +159,14 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    Benchmark("Fraud tier 20k orders (11 events each) / Swift") { benchmark in
+        try await fraudRun(benchmark)
+    }
+
+    Benchmark("Inventory tier 20k orders (7 events each) / Swift") { benchmark in
+        try await inventoryRun(benchmark)
+    }
+
     Benchmark("Copy 100k consume→produce / C") { benchmark in
         let input = try await capturedBacklog()
         let output = newTopic("copy")
