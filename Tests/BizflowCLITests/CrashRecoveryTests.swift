@@ -85,7 +85,7 @@ struct CrashRecoveryTests {
         let state = try await StateInspector.read(
             changelog: "assignment.changelog", partitions: 6, store: "workload", kafka: broker.kafkaConfig,
             logger: quietLogger())
-        let workload = state.entries.values.flatMap(\.values).compactMap { try? JSONDecoder().decode(Int.self, from: Data($0)) }
+        let workload = state.entries.values.flatMap(\.values).compactMap { try? StateDecoder().decode(Int.self, from: $0) }
             .reduce(0, +)
         #expect(workload == (try await assignedLeadCount(broker)))
         await producer.close()

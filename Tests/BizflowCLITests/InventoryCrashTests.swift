@@ -100,7 +100,7 @@ struct InventoryCrashTests {
             changelog: "inventory.changelog", partitions: 6, store: "stock", kafka: broker.kafkaConfig, logger: quietLogger())
         var ledgers: [String: StockLedger] = [:]
         for (key, bytes) in state.entries.values.flatMap({ $0 }) {
-            ledgers[key] = try JSONDecoder().decode(StockLedger.self, from: Data(bytes))
+            ledgers[key] = try StateDecoder().decode(StockLedger.self, from: bytes)
         }
         return ledgers
     }

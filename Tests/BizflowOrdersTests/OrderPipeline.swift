@@ -73,7 +73,7 @@ struct OrderPipeline {
             kafka: broker.kafkaConfig, logger: testLogger())
         var ledgers: [String: StockLedger] = [:]
         for (key, bytes) in state.entries.values.flatMap({ $0 }) {
-            ledgers[key] = try JSONDecoder().decode(StockLedger.self, from: Data(bytes))
+            ledgers[key] = try StateDecoder().decode(StockLedger.self, from: bytes)
         }
         return ledgers
     }

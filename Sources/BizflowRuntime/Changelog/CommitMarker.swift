@@ -15,7 +15,7 @@ struct CommitMarker: Codable, Equatable, Sendable {
     /// Batches whose writes may be visible but must be ignored.
     var aborted: [String]
 
-    var bytes: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    var bytes: [UInt8] { (try? StateEncoder().encode(self)) ?? [] }
 
     init(txn: String, offsets: [String: Int64], aborted: [String]) {
         self.txn = txn
@@ -24,7 +24,7 @@ struct CommitMarker: Codable, Equatable, Sendable {
     }
 
     init?(bytes: [UInt8]) {
-        guard let marker = try? JSONDecoder().decode(CommitMarker.self, from: Data(bytes)) else { return nil }
+        guard let marker = try? StateDecoder().decode(CommitMarker.self, from: bytes) else { return nil }
         self = marker
     }
 }

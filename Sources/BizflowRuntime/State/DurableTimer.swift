@@ -30,10 +30,10 @@ public struct DurableTimer: Codable, Sendable, Equatable {
     public var id: String { "\(key)/\(name)" }
     public var dueDate: Date { Date(timeIntervalSince1970: due) }
 
-    var bytes: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    var bytes: [UInt8] { (try? StateEncoder().encode(self)) ?? [] }
 
     init?(bytes: [UInt8]) {
-        guard let timer = try? JSONDecoder().decode(DurableTimer.self, from: Data(bytes)) else { return nil }
+        guard let timer = try? StateDecoder().decode(DurableTimer.self, from: bytes) else { return nil }
         self = timer
     }
 }

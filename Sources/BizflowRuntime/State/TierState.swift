@@ -23,14 +23,14 @@ public struct TierState: Sendable {
         writes[StateKey(store, key)] = .some(value)
     }
 
-    /// A JSON-encoded value.
+    /// A Codable value (stored with `StateEncoder`).
     public func value<T: Decodable>(_ type: T.Type, _ store: String, _ key: String) -> T? {
         guard let bytes = bytes(store, key), !bytes.isEmpty else { return nil }
-        return try? JSONDecoder().decode(T.self, from: Data(bytes))
+        return try? StateDecoder().decode(T.self, from: bytes)
     }
 
     public mutating func set<T: Encodable>(_ value: T?, _ store: String, _ key: String) {
-        setBytes(value.map { Array((try? JSONEncoder().encode($0)) ?? Data()) }, store, key)
+        setBytes(value.map { (try? StateEncoder().encode($0)) ?? [] }, store, key)
     }
 
     /// A protobuf-encoded value.
