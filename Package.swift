@@ -53,6 +53,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // PostgreSQL over libpq: a connection with its own thread, parameterised queries, pipelines, transactions.
+        .target(name: "BizflowPostgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
         // Domain configuration files beside the topology (YAML), shared by the tier modules.
         .target(name: "BizflowConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Outbound HTTP (webhooks) over libcurl, with HMAC signing.

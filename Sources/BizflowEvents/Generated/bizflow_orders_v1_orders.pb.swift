@@ -564,6 +564,7 @@ public nonisolated struct Bizflow_Orders_V1_ReservationAnswered: Sendable {
 
   public var sku: String = String()
 
+  /// units the request moved (0 when it changed nothing: a repeat or a refusal)
   public var quantity: Int32 = 0
 
   public var action: Bizflow_Orders_V1_ReservationAction = .unspecified

@@ -20,13 +20,13 @@ extension InventoryTier {
         switch request.action {
         case .reserve:
             if let hold {
-                answer = Answer(granted: true, warehouse: hold.warehouse)  // asked again: the same answer
+                answer = Answer(granted: true, warehouse: hold.warehouse)  // asked again: the same answer, nothing moved
             } else if ledger.waiting.isEmpty,  // first come, first served: nobody overtakes a waiting order
                 let warehouse = ledger.warehouse(for: Int64(request.quantity), preferred: request.warehouseID)
             {
                 ledger.reserve(Int64(request.quantity), at: warehouse)
                 hold = StockHold(warehouse: warehouse, quantity: Int64(request.quantity))
-                answer = Answer(granted: true, warehouse: warehouse)
+                answer = Answer(granted: true, warehouse: warehouse, moved: Int64(request.quantity))
             } else {
                 ledger.enqueue(
                     .init(
@@ -42,6 +42,8 @@ extension InventoryTier {
         case .release:
             if let current = hold, !current.shipped {
                 ledger.release(current.quantity, at: current.warehouse)
+                answer.warehouse = current.warehouse
+                answer.moved = current.quantity
                 hold = nil
             }
             ledger.removeWaiter(request.orderID)
@@ -49,7 +51,10 @@ extension InventoryTier {
             served = ledger.serveWaiting()
         case .ship:
             if var current = hold {
-                if !current.shipped { ledger.ship(current.quantity, at: current.warehouse) }
+                if !current.shipped {
+                    ledger.ship(current.quantity, at: current.warehouse)
+                    answer.moved = current.quantity
+                }
                 current.shipped = true
                 hold = current
                 answer.granted = true
@@ -104,6 +109,8 @@ extension InventoryTier {
         var granted: Bool
         var warehouse: String
         var reason = ""
+        /// Units this request moved between buckets (0 for a repeat or a refusal): what read models add up.
+        var moved: Int64 = 0
     }
 
     private func receiveReturn(_ request: ReservationRequested, hold: inout StockHold?, ledger: inout StockLedger) -> Answer {
@@ -123,7 +130,7 @@ extension InventoryTier {
         held.returned += quantity
         if !request.reference.isEmpty { held.returns.append(request.reference) }
         hold = held
-        return Answer(granted: true, warehouse: held.warehouse)
+        return Answer(granted: true, warehouse: held.warehouse, moved: quantity)
     }
 
     /// Holds and answers for waiting orders that a restock, release or return could serve.
@@ -143,7 +150,9 @@ extension InventoryTier {
             request.action = .reserve
             request.lineCount = waiter.lineCount
             return Emit(
-                answered(request, Answer(granted: true, warehouse: warehouse), available: ledger.levels[warehouse]?.available ?? 0, now: now),
+                answered(
+                    request, Answer(granted: true, warehouse: warehouse, moved: waiter.quantity),
+                    available: ledger.levels[warehouse]?.available ?? 0, now: now),
                 to: topics.answers)
         }
     }
@@ -153,7 +162,7 @@ extension InventoryTier {
         event.orderID = request.orderID
         event.tenantID = request.tenantID
         event.sku = request.sku
-        event.quantity = request.quantity
+        event.quantity = Int32(answer.moved)
         event.action = request.action
         event.granted = answer.granted
         event.warehouseID = answer.warehouse

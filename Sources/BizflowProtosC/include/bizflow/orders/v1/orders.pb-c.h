@@ -271,6 +271,9 @@ struct  Bizflow__Orders__V1__ReservationAnswered
   char *order_id;
   char *tenant_id;
   char *sku;
+  /*
+   * units the request moved (0 when it changed nothing: a repeat or a refusal)
+   */
   int32_t quantity;
   Bizflow__Orders__V1__ReservationAction action;
   protobuf_c_boolean granted;

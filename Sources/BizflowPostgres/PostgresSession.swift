@@ -1,0 +1,89 @@
+import CLibPQ
+import Foundation
+
+/// Synchronous use of one open connection. Only valid inside `PostgresConnection.withSession` and friends, which
+/// run on the connection's own thread: every call here blocks that thread, never Swift's cooperative pool.
+public final class PostgresSession {
+    let connection: OpaquePointer
+
+    init(connection: OpaquePointer) { self.connection = connection }
+
+    /// Runs one parameterised statement (values are never spliced into the SQL) and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws(PostgresError) -> PostgresRows {
+        let result = withParameters(parameters) { count, values in
+            PQexecParams(connection, sql, count, nil, values, nil, nil, 0)
+        }
+        let checked = try LibPQ.check(result, connection, operation: "query")
+        defer { PQclear(checked) }
+        return LibPQ.rows(checked)
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try query("BEGIN")
+        do {
+            let value = try body(self)
+            try query("COMMIT")
+            return value
+        } catch {
+            if PQstatus(connection) == CONNECTION_OK { _ = try? query("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Sends every statement before reading any answer (libpq pipeline mode): one round trip for the lot.
+    /// After the first failure the rest are skipped by the server; the first error is thrown once all answers are in.
+    @discardableResult
+    public func pipeline(_ statements: [PostgresStatement]) throws(PostgresError) -> [PostgresRows] {
+        guard !statements.isEmpty else { return [] }
+        guard PQenterPipelineMode(connection) == 1 else { throw LibPQ.connectionError(connection, operation: "pipeline") }
+        defer { PQexitPipelineMode(connection) }
+        var firstError: PostgresError?
+        var results: [PostgresRows] = []
+        results.reserveCapacity(statements.count)
+        for statement in statements {
+            let sent = withParameters(statement.parameters) { count, values in
+                PQsendQueryParams(connection, statement.sql, count, nil, values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw LibPQ.connectionError(connection, operation: "pipeline") }
+        }
+        guard PQpipelineSync(connection) == 1 else { throw LibPQ.connectionError(connection, operation: "pipeline") }
+        for _ in statements {
+            // Each statement's result, then a NULL that ends it.
+            guard let result = PQgetResult(connection) else { throw LibPQ.connectionError(connection, operation: "pipeline") }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                results.append(PostgresRows())
+            } else {
+                do {
+                    let checked = try LibPQ.check(result, connection, operation: "pipeline")
+                    results.append(LibPQ.rows(checked))
+                    PQclear(checked)
+                } catch {
+                    if firstError == nil { firstError = error }
+                    results.append(PostgresRows())
+                }
+            }
+            while let extra = PQgetResult(connection) { PQclear(extra) }
+        }
+        // The sync point closes the pipeline.
+        while let result = PQgetResult(connection) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        if PQstatus(connection) != CONNECTION_OK { throw LibPQ.connectionError(connection, operation: "pipeline") }
+        if let firstError { throw firstError }
+        return results
+    }
+
+    /// Calls `body` with C strings for the parameters (nil for NULL), alive for the call.
+    private func withParameters<R>(_ parameters: [PostgresValue], _ body: (Int32, [UnsafePointer<CChar>?]) -> R) -> R {
+        let texts = parameters.map(\.text)
+        let pointers: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
+        defer { for pointer in pointers { free(pointer) } }
+        return body(Int32(pointers.count), pointers.map { $0.map { UnsafePointer($0) } })
+    }
+}
