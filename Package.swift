@@ -55,6 +55,18 @@ let package = Package(
         ),
         // PostgreSQL over libpq: a connection with its own thread, parameterised queries, pipelines, transactions.
         .target(name: "BizflowPostgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
+        // The projector: read models and analytics views in PostgreSQL, exactly once per event.
+        .target(
+            name: "BizflowProjector",
+            dependencies: [
+                "BizflowPostgres", "BizflowKafka", "BizflowEvents", "BizflowRuntime",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Migrations")]
+        ),
         // Domain configuration files beside the topology (YAML), shared by the tier modules.
         .target(name: "BizflowConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Outbound HTTP (webhooks) over libcurl, with HMAC signing.
@@ -84,7 +96,7 @@ let package = Package(
             name: "BizflowCLI",
             dependencies: [
                 "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads", "BizflowOrders",
-                "BizflowConfig",
+                "BizflowConfig", "BizflowPostgres", "BizflowProjector",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,6 +134,12 @@ let package = Package(
             dependencies: [
                 "BizflowOrders", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
                 "BizflowTopology", "BizflowConfig",
+            ]),
+        .testTarget(
+            name: "BizflowProjectorTests",
+            dependencies: [
+                "BizflowProjector", "BizflowPostgres", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport",
+                "BizflowTopology",
             ]),
         .testTarget(
             name: "BizflowCLITests",

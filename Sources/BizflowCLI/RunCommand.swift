@@ -1,5 +1,6 @@
 import ArgumentParser
 import BizflowLeads
+import BizflowProjector
 import BizflowRuntime
 import BizflowTopology
 import Foundation
@@ -10,12 +11,12 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run tiers (scoring, assignment, nurture, delivery, fraud, inventory, fulfilment, notifications) until SIGTERM; start more processes to scale.")
+        abstract: "Run tiers (scoring, assignment, nurture, delivery, fraud, inventory, fulfilment, notifications) and the projector until SIGTERM; start more processes to scale.")
 
     @Argument(help: "Tiers to run.")
     var tiers: [String] = []
 
-    @Flag(help: "Run every tier this build provides.")
+    @Flag(help: "Run every tier this build provides (not the projector, which needs PostgreSQL: name it).")
     var all = false
 
     @Option(help: "exactly-once (default) or at-least-once.")
@@ -40,6 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     var parkKeys = false
 
     @OptionGroup var topologyOptions: TopologyOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var kafka: KafkaOptions
 
     func validate() throws {
@@ -47,15 +49,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--mode must be exactly-once or at-least-once")
         }
         guard all || !tiers.isEmpty else { throw ValidationError("name the tiers to run, or pass --all") }
-        for tier in tiers where !TierRunners.names.contains(tier) {
-            throw ValidationError("unknown tier \(tier): this build runs \(TierRunners.names.joined(separator: ", "))")
+        for tier in tiers where !TierRunners.names.contains(tier) && tier != "projector" {
+            throw ValidationError("unknown tier \(tier): this build runs \(TierRunners.names.joined(separator: ", ")) and projector")
         }
     }
 
     func run() async throws {
         let logger = kafka.logger("bizflow.run")
         let topology = try topologyOptions.loadChecked()
-        let names = all ? TierRunners.names : tiers
+        let names = all ? TierRunners.names : tiers.filter { $0 != "projector" }
         let instanceID = instance ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         var factory = TierRunners(
             topology: topology, topologyPath: topologyOptions.path, kafka: try kafka.kafkaConfig(), instanceID: instanceID)
@@ -65,8 +67,20 @@ struct RunCommand: AsyncParsableCommand {
         factory.linger = .milliseconds(lingerMs)
         factory.clock = clockSpeed == 1 ? SystemClock() : AcceleratedClock(speed: clockSpeed)
         factory.parkKeys = parkKeys
-        let services = try factory.make(names, logger: logger)
-        print("running \(names.joined(separator: ", ")) (\(mode), instance \(instanceID)); SIGTERM or Ctrl-C stops")
+        var services: [any Service] = try factory.make(names, logger: logger)
+        if tiers.contains("projector") {
+            let connection = database.connection(logger, name: "projector")
+            try await Migrator().migrate(connection, logger: logger)
+            var settings = ProjectorSettings(
+                kafka: try kafka.kafkaConfig(),
+                topics: try ProjectionsCommand.projectorTopics(topology, prefix: topicPrefix))
+            settings.groupID = topicPrefix + settings.groupID
+            settings.maxBatch = batch
+            settings.killAfterCommits = ProcessInfo.processInfo.environment["BIZFLOW_FAULT_KILL_AFTER_COMMITS"].flatMap { Int($0) }
+            services.append(Projector(settings: settings, database: connection, logger: logger))
+        }
+        let running = names + (tiers.contains("projector") ? ["projector"] : [])
+        print("running \(running.joined(separator: ", ")) (\(mode), instance \(instanceID)); SIGTERM or Ctrl-C stops")
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -17,7 +17,7 @@ public final class PostgresConnection: @unchecked Sendable {
         public var initialBackoff: Duration = .milliseconds(100)
         public var maxBackoff: Duration = .seconds(3)
         /// Run on every new connection (e.g. `SET ROLE`), before any work.
-        public var setup: [String] = []
+        public var setup: [String] = ["SET TIME ZONE 'UTC'"]
 
         public init(url: String) { self.url = url }
 
@@ -35,11 +35,17 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Only touched on `queue`.
     private var connection: OpaquePointer?
 
+    private static let queueKey = DispatchSpecificKey<Bool>()
+
     public init(configuration: Configuration, logger: Logger, name: String = "postgres") {
         self.configuration = configuration
         self.logger = logger
         queue = DispatchQueue(label: "bizflow.\(name)")
+        queue.setSpecific(key: Self.queueKey, value: true)
     }
+
+    /// Whether the caller runs on a connection's own queue (where blocking libpq calls belong).
+    public static var onConnectionQueue: Bool { DispatchQueue.getSpecific(key: queueKey) == true }
 
     deinit {
         if let connection { PQfinish(connection) }
@@ -105,6 +111,7 @@ public final class PostgresConnection: @unchecked Sendable {
         for attempt in 1...max(1, configuration.connectAttempts) {
             let candidate = PQconnectdb(configuration.url)
             if let candidate, PQstatus(candidate) == CONNECTION_OK {
+                PQsetNoticeProcessor(candidate, { _, _ in }, nil)  // NOTICEs are for people at psql, not logs
                 do {
                     let session = PostgresSession(connection: candidate)
                     for statement in configuration.setup { try session.query(statement) }

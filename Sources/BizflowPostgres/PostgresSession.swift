@@ -19,6 +19,12 @@ public final class PostgresSession {
         return LibPQ.rows(checked)
     }
 
+    /// Runs a script of several statements without parameters (migrations only: never with outside values).
+    public func script(_ sql: String) throws(PostgresError) {
+        let result = try LibPQ.check(PQexec(connection, sql), connection, operation: "script")
+        PQclear(result)
+    }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try query("BEGIN")

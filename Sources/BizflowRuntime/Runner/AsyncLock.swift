@@ -1,14 +1,16 @@
 import Synchronization
 
 /// A FIFO lock for async code: a batch and a rebalance never interleave across their suspension points.
-final class AsyncLock: Sendable {
+public final class AsyncLock: Sendable {
+    public init() {}
+
     private struct State {
         var locked = false
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
-    func withLock<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async rethrows -> T {
+    public func withLock<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async rethrows -> T {
         await acquire()
         defer { release() }
         return try await body()

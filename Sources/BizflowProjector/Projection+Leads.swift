@@ -1,0 +1,174 @@
+import BizflowEvents
+import BizflowPostgres
+
+extension Projection {
+    /// The columns a lead snapshot fills, for both captured and scored events (they may arrive in either order).
+    static func leadColumns(_ lead: LeadCaptured, _ context: Context) -> [PostgresValue] {
+        [
+            .text(lead.tenantID), .text(lead.leadID), text(lead.email), text(lead.companyName), text(lead.industry),
+            text(lead.country), .text(name(lead.source)), text(lead.campaignID),
+            context.at(lead.capturedAt, set: lead.hasCapturedAt), context.time,
+        ]
+    }
+
+    static let upsertLead = """
+        INSERT INTO leads (tenant_id, lead_id, email, company, industry, country, source, campaign_id, captured_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        ON CONFLICT (tenant_id, lead_id) DO UPDATE SET
+          email = coalesce(excluded.email, leads.email), company = coalesce(excluded.company, leads.company),
+          industry = coalesce(excluded.industry, leads.industry), country = coalesce(excluded.country, leads.country),
+          source = coalesce(excluded.source, leads.source), campaign_id = coalesce(excluded.campaign_id, leads.campaign_id),
+          captured_at = coalesce(leads.captured_at, excluded.captured_at), updated_at = excluded.updated_at
+        """
+
+    static func leadCaptured(_ e: LeadCaptured, _ context: Context) -> [PostgresStatement] {
+        [PostgresStatement(upsertLead, leadColumns(e, context))]
+    }
+
+    static func leadScored(_ e: LeadScored, _ context: Context) -> [PostgresStatement] {
+        let reasons = e.reasons.map { ["component": $0.component, "factor": $0.factor, "points": Int($0.points), "detail": $0.detail] }
+        let band = name(e.band)
+        var snapshot = e.lead
+        snapshot.leadID = e.leadID
+        snapshot.tenantID = e.tenantID
+        return [
+            PostgresStatement(upsertLead, leadColumns(snapshot, context)),
+            PostgresStatement(
+                """
+                UPDATE leads SET score = $3, band = $4, confidence = $5, reasons = $6::jsonb, overridden = $7, scored_at = $8,
+                  stage = bizflow_later_stage(stage, CASE WHEN $4 = 'disqualified' THEN 'disqualified' ELSE 'scored' END),
+                  updated_at = $8
+                WHERE tenant_id = $1 AND lead_id = $2
+                """,
+                [
+                    .text(e.tenantID), .text(e.leadID), .int(Int64(e.total)), .text(band), .double(e.confidence),
+                    json(reasons), .bool(e.overridden), context.at(e.scoredAt, set: e.hasScoredAt),
+                ]),
+            PostgresStatement(
+                """
+                INSERT INTO score_history (tenant_id, event_id, lead_id, total, band, demographic, firmographic, behavioural,
+                  engagement, confidence, overridden, reasons, scored_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13) ON CONFLICT DO NOTHING
+                """,
+                [
+                    .text(e.tenantID), context.id, .text(e.leadID), .int(Int64(e.total)), .text(band), .int(Int64(e.demographic)),
+                    .int(Int64(e.firmographic)), .int(Int64(e.behavioural)), .int(Int64(e.engagement)), .double(e.confidence),
+                    .bool(e.overridden), json(reasons), context.at(e.scoredAt, set: e.hasScoredAt),
+                ]),
+        ]
+    }
+
+    static func assignment(
+        _ tenant: String, _ lead: String, kind: String, rep: String, previous: String, strategy: String, reason: String,
+        at: PostgresValue, _ context: Context
+    ) -> PostgresStatement {
+        PostgresStatement(
+            """
+            INSERT INTO assignments (tenant_id, event_id, lead_id, kind, rep_id, previous_rep_id, strategy, reason, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING
+            """,
+            [.text(tenant), context.id, .text(lead), .text(kind), text(rep), text(previous), text(strategy), text(reason), at])
+    }
+
+    static func leadAssigned(_ e: LeadAssigned, _ context: Context) -> [PostgresStatement] {
+        let at = context.at(e.assignedAt, set: e.hasAssignedAt)
+        return [
+            PostgresStatement(
+                """
+                UPDATE leads SET rep_id = $3, assigned_at = coalesce(assigned_at, $4),
+                  stage = bizflow_later_stage(stage, 'assigned'), updated_at = $4
+                WHERE tenant_id = $1 AND lead_id = $2
+                """, [.text(e.tenantID), .text(e.leadID), .text(e.repID), at]),
+            assignment(
+                e.tenantID, e.leadID, kind: "assigned", rep: e.repID, previous: e.previousRepID, strategy: e.strategy,
+                reason: e.reason, at: at, context),
+        ]
+    }
+
+    static func leadUnassigned(_ e: LeadUnassigned, _ context: Context) -> [PostgresStatement] {
+        [
+            assignment(
+                e.tenantID, e.leadID, kind: "unassigned", rep: "", previous: "", strategy: "", reason: e.reason,
+                at: context.at(e.queuedAt, set: e.hasQueuedAt), context)
+        ]
+    }
+
+    static func assignmentEscalated(_ e: AssignmentEscalated, _ context: Context) -> [PostgresStatement] {
+        [
+            assignment(
+                e.tenantID, e.leadID, kind: "escalated", rep: e.newRepID.isEmpty ? e.repID : e.newRepID, previous: e.repID,
+                strategy: e.action, reason: e.reason, at: context.at(e.escalatedAt, set: e.hasEscalatedAt), context)
+        ]
+    }
+
+    static func leadEngagement(_ e: LeadEngagement, _ context: Context) -> [PostgresStatement] {
+        let at = context.at(e.occurredAt, set: e.hasOccurredAt)
+        let kind = name(e.kind)
+        var statements = [
+            PostgresStatement(
+                """
+                INSERT INTO engagements (tenant_id, event_id, lead_id, kind, campaign_id, message_id, occurred_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+                """, [.text(e.tenantID), context.id, .text(e.leadID), .text(kind), text(e.campaignID), text(e.messageID), at])
+        ]
+        let (column, stage): (String, String) =
+            switch e.kind {
+            case .converted: ("converted_at", "converted")
+            case .unsubscribed: ("unsubscribed_at", "unsubscribed")
+            default: ("engaged_at", "engaged")
+            }
+        statements.append(
+            PostgresStatement(
+                """
+                UPDATE leads SET \(column == "engaged_at" ? "" : "\(column) = coalesce(\(column), $3), ")engaged_at = coalesce(engaged_at, $3),
+                  stage = bizflow_later_stage(stage, $4), updated_at = $3
+                WHERE tenant_id = $1 AND lead_id = $2
+                """, [.text(e.tenantID), .text(e.leadID), at, .text(stage)]))
+        if !e.messageID.isEmpty && (e.kind == .emailOpen || e.kind == .emailClick) {
+            let column = e.kind == .emailOpen ? "opened_at" : "clicked_at"
+            statements.append(
+                PostgresStatement(
+                    "UPDATE nurture_messages SET \(column) = coalesce(\(column), $3) WHERE tenant_id = $1 AND message_id = $2",
+                    [.text(e.tenantID), .text(e.messageID), at]))
+        }
+        return statements
+    }
+
+    static func nurtureMessage(_ e: NurtureMessage, _ context: Context) -> [PostgresStatement] {
+        let at = context.at(e.createdAt, set: e.hasCreatedAt)
+        return [
+            PostgresStatement(
+                """
+                INSERT INTO nurture_messages (tenant_id, message_id, lead_id, campaign_id, step, channel, template_id, rep_id, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (tenant_id, message_id) DO UPDATE SET lead_id = excluded.lead_id, campaign_id = excluded.campaign_id,
+                  step = excluded.step, channel = excluded.channel, template_id = excluded.template_id, rep_id = excluded.rep_id,
+                  created_at = excluded.created_at
+                """,
+                [
+                    .text(e.tenantID), .text(e.messageID), .text(e.leadID), text(e.campaignID), .int(Int64(e.step)),
+                    .text(name(e.channel)), text(e.templateID), text(e.repID), at,
+                ]),
+            PostgresStatement(
+                "UPDATE leads SET nurture_campaign = $3, updated_at = $4 WHERE tenant_id = $1 AND lead_id = $2",
+                [.text(e.tenantID), .text(e.leadID), text(e.campaignID), at]),
+        ]
+    }
+
+    static func nurtureDelivery(_ e: NurtureDelivery, _ context: Context) -> [PostgresStatement] {
+        // The delivery may overtake its message on another partition: create the row, fill in the rest later.
+        [
+            PostgresStatement(
+                """
+                INSERT INTO nurture_messages (tenant_id, message_id, lead_id, campaign_id, status, http_status, attempts, error, delivered_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (tenant_id, message_id) DO UPDATE SET status = excluded.status, http_status = excluded.http_status,
+                  attempts = excluded.attempts, error = excluded.error, delivered_at = excluded.delivered_at
+                """,
+                [
+                    .text(e.tenantID), .text(e.messageID), .text(e.leadID), text(e.campaignID), .text(name(e.status)),
+                    .int(Int64(e.httpStatus)), .int(Int64(e.attempts)), text(e.error), context.at(e.deliveredAt, set: e.hasDeliveredAt),
+                ])
+        ]
+    }
+}

@@ -1,0 +1,93 @@
+import BizflowEvents
+import BizflowPostgres
+import Foundation
+import SwiftProtobuf
+
+/// What one event does to the read models: SQL statements with parameters, pure and without I/O. Every statement
+/// is safe to apply more than once only together with the applied-events check; the projector guarantees once.
+public enum Projection {
+    /// The statements for `event`; empty for event types that do not change a read model.
+    public static func statements(for event: any DomainEvent, envelope: EventEnvelope) -> [PostgresStatement] {
+        let context = Context(envelope: envelope)
+        switch event {
+        case let e as LeadCaptured: return leadCaptured(e, context)
+        case let e as LeadScored: return leadScored(e, context)
+        case let e as LeadAssigned: return leadAssigned(e, context)
+        case let e as LeadUnassigned: return leadUnassigned(e, context)
+        case let e as AssignmentEscalated: return assignmentEscalated(e, context)
+        case let e as LeadEngagement: return leadEngagement(e, context)
+        case let e as NurtureMessage: return nurtureMessage(e, context)
+        case let e as NurtureDelivery: return nurtureDelivery(e, context)
+        case let e as ScoreOverride: return [command(e.tenantID, "score_override", e.leadID, e.commandID, e.actor, e.reason, ["score": Int(e.score), "band": e.band], e.requestedAt, context)]
+        case let e as ReassignLead: return [command(e.tenantID, "reassign", e.leadID, e.commandID, e.actor, e.reason, ["rep_id": e.repID], e.requestedAt, context)]
+        case let e as AcceptAssignment: return [command(e.tenantID, "accept", e.leadID, e.commandID, e.actor, "", ["rep_id": e.repID], e.acceptedAt, context)]
+        case let e as OrderPlaced: return orderPlaced(e, context)
+        case let e as OrderAssessed: return orderAssessed(e, context)
+        case let e as ReviewRequested: return reviewRequested(e, context)
+        case let e as ReviewDecision: return reviewDecision(e, context)
+        case let e as CancelOrder: return [command(e.tenantID, "cancel", e.orderID, e.commandID, e.actor, e.reason, [:], e.requestedAt, context)]
+        case let e as OrderStatusChanged: return statusChanged(e, context)
+        case let e as ReservationAnswered: return reservationAnswered(e, context)
+        case let e as OrderReserved: return orderReserved(e, context)
+        case let e as OrderBackordered: return orderBackordered(e, context)
+        case let e as StockAdjusted: return stockAdjusted(e, context)
+        case let e as LowStock: return lowStock(e, context)
+        case let e as ShipmentUpdated: return shipmentUpdated(e, context)
+        case let e as ReturnRequested: return returnRequested(e, context)
+        case let e as RefundIssued: return refundIssued(e, context)
+        case let e as CustomerNotification: return notification(e, context)
+        case let e as NotificationDelivery: return notificationDelivery(e, context)
+        default: return []
+        }
+    }
+
+    /// Per-event values every statement may use.
+    struct Context {
+        var envelope: EventEnvelope
+        var id: PostgresValue { .text(envelope.id) }
+        var time: PostgresValue { .timestamp(envelope.time) }
+
+        /// The event's own timestamp when set, else the envelope's time.
+        func at(_ timestamp: Google_Protobuf_Timestamp, set: Bool) -> PostgresValue {
+            set ? .timestamp(timestamp.date) : time
+        }
+    }
+
+    static func command(
+        _ tenant: String, _ kind: String, _ subject: String, _ commandID: String, _ actor: String, _ reason: String,
+        _ detail: [String: Any], _ at: Google_Protobuf_Timestamp, _ context: Context
+    ) -> PostgresStatement {
+        PostgresStatement(
+            """
+            INSERT INTO commands (tenant_id, event_id, command_id, kind, subject_id, actor, reason, detail, requested_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) ON CONFLICT DO NOTHING
+            """,
+            [
+                .text(tenant), context.id, .text(commandID), .text(kind), .text(subject), .text(actor), .text(reason),
+                json(detail), at.seconds == 0 && at.nanos == 0 ? context.time : .timestamp(at.date),
+            ])
+    }
+
+    /// A JSON document parameter.
+    static func json(_ object: Any) -> PostgresValue {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return .null }
+        return .json(String(decoding: data, as: UTF8.self))
+    }
+
+    /// A protobuf enum's case as a lower-case name: `.inReview` → `in_review`.
+    static func name(_ value: some Any) -> String {
+        var result = ""
+        for character in String(describing: value) {
+            if character.isUppercase {
+                if !result.isEmpty { result.append("_") }
+                result.append(contentsOf: character.lowercased())
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// Empty strings as NULL.
+    static func text(_ value: String) -> PostgresValue { value.isEmpty ? .null : .text(value) }
+}

@@ -1,0 +1,28 @@
+import BizflowKafka
+import Metrics
+
+/// Everything the projector needs to run.
+public struct ProjectorSettings: Sendable {
+    public var kafka: KafkaConfig
+    /// Its consumer group; offsets are stored per group in PostgreSQL.
+    public var groupID = "projector"
+    /// The domain topics it projects; their dead-letter topics are read too (into `dlq_entries`).
+    public var topics: [String]
+    public var maxBatch = 500
+    public var linger: Duration = .milliseconds(20)
+    /// How long a failing PostgreSQL may keep the projector waiting between attempts, at most.
+    public var maxRetryDelay: Duration = .seconds(5)
+    public var consumerProperties: [String: String] = [:]
+    public var metricsFactory: (any MetricsFactory)?
+    /// Fault injection for tests: SIGKILL this process right after this many PostgreSQL commits, before the
+    /// offsets reach Kafka (`BIZFLOW_FAULT_KILL_AFTER_COMMITS`).
+    public var killAfterCommits: Int?
+
+    public init(kafka: KafkaConfig, topics: [String]) {
+        self.kafka = kafka
+        self.topics = topics
+    }
+
+    /// Every topic read: the domain topics and their dead-letter topics.
+    public var subscriptions: [String] { topics + topics.map { $0 + ".dlq" } }
+}

@@ -1,0 +1,57 @@
+import BizflowPostgres
+@testable import BizflowProjector
+import BizflowTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// Whether a real PostgreSQL was given (ops/test starts one and sets DATABASE_URL).
+let postgresAvailable = ProcessInfo.processInfo.environment["DATABASE_URL"] != nil
+
+/// A database of its own for one test, created in the PostgreSQL of DATABASE_URL and migrated.
+struct TestDatabase {
+    let name: String
+    let url: String
+    let connection: PostgresConnection
+
+    static func create(migrated: Bool = true) async throws -> TestDatabase {
+        let base = try #require(ProcessInfo.processInfo.environment["DATABASE_URL"], "run the tests with ops/test")
+        let name = "bizflow_test_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = PostgresConnection(configuration: .init(url: base), logger: testLogger())
+        try await admin.query("CREATE DATABASE \(name)")  // a generated identifier, not input
+        await admin.close()
+        let url = base.replacingOccurrences(of: #"/[^/?]*(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
+        var configuration = PostgresConnection.Configuration(url: url)
+        configuration.connectAttempts = 40
+        configuration.maxBackoff = .milliseconds(500)
+        let connection = PostgresConnection(configuration: configuration, logger: testLogger())
+        if migrated { try await Migrator().migrate(connection, logger: testLogger()) }
+        return TestDatabase(name: name, url: url, connection: connection)
+    }
+
+    /// A second connection to the same database (e.g. to look while the projector writes).
+    func newConnection() -> PostgresConnection {
+        PostgresConnection(configuration: .init(url: url), logger: testLogger())
+    }
+
+    /// Every row of a table as text, sorted, without the columns that record when the projector ran.
+    func dump(_ table: String) async throws -> [String] {
+        let rows = try await connection.query("SELECT * FROM \(table)")
+        let keep = rows.columns.indices.filter { !["applied_at"].contains(rows.columns[$0]) }
+        return rows.rows.map { row in keep.map { "\(rows.columns[$0])=\(row[$0] ?? "NULL")" }.joined(separator: " ") }.sorted()
+    }
+
+    /// Restarts the test PostgreSQL server (ops/pg restart).
+    static func restartServer() throws {
+        let directory = try #require(ProcessInfo.processInfo.environment["BIZFLOW_TEST_PGDIR"], "run the tests with ops/test")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: repositoryRoot.appendingPathComponent("ops/pg").path)
+        process.arguments = ["restart", directory]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "ops/pg restart failed")
+    }
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
