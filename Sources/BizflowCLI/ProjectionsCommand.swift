@@ -64,27 +64,27 @@ struct ProjectionsCommand: AsyncParsableCommand {
 
     struct Pause: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pause every projector of a group (they stop fetching).")
-        @Option(help: "The projector's consumer group.") var group = "projector"
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-
-        func run() async throws {
-            let connection = database.connection(logging.logger("bizflow.projections"))
-            try await ProjectorStore.setPaused(connection, group: group, true)
-            print("projector group \(group) paused")
-        }
+        @OptionGroup var switchOptions: SwitchOptions
+        func run() async throws { try await switchOptions.set(paused: true) }
     }
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a paused projector group.")
+        @OptionGroup var switchOptions: SwitchOptions
+        func run() async throws { try await switchOptions.set(paused: false) }
+    }
+
+    /// What pause and resume take, and the switch they flip.
+    struct SwitchOptions: ParsableArguments {
         @Option(help: "The projector's consumer group.") var group = "projector"
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var logging: LoggingOptions
 
-        func run() async throws {
+        func set(paused: Bool) async throws {
             let connection = database.connection(logging.logger("bizflow.projections"))
-            try await ProjectorStore.setPaused(connection, group: group, false)
-            print("projector group \(group) resumed")
+            try await ProjectorStore.setPaused(connection, group: group, paused)
+            print("projector group \(group) \(paused ? "paused" : "resumed")")
+            await connection.close()
         }
     }
 }

@@ -23,7 +23,7 @@ extension Projection {
                 ON CONFLICT (tenant_id, sku, warehouse_id) DO NOTHING
                 """, [.text(e.tenantID), .text(e.sku), .text(e.warehouseID), at]),
             PostgresStatement(
-                "UPDATE inventory_levels SET \(levels), updated_at = $5 WHERE tenant_id = $1 AND sku = $2 AND warehouse_id = $3",
+                "UPDATE inventory_levels SET \(levels), updated_at = greatest(updated_at, $5) WHERE tenant_id = $1 AND sku = $2 AND warehouse_id = $3",
                 [.text(e.tenantID), .text(e.sku), .text(e.warehouseID), quantity, at]),
         ]
         if let state {
@@ -33,12 +33,12 @@ extension Projection {
                     INSERT INTO reservations (tenant_id, order_id, sku, warehouse_id, quantity, state, updated_at)
                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                     ON CONFLICT (tenant_id, order_id, sku) DO UPDATE SET warehouse_id = excluded.warehouse_id,
-                      quantity = excluded.quantity, state = excluded.state, updated_at = excluded.updated_at
+                      quantity = excluded.quantity, state = excluded.state, updated_at = greatest(reservations.updated_at, excluded.updated_at)
                     """, [.text(e.tenantID), .text(e.orderID), .text(e.sku), .text(e.warehouseID), quantity, .text(state), at]))
         } else {
             statements.append(
                 PostgresStatement(
-                    "UPDATE reservations SET returned = returned + $4, updated_at = $5 WHERE tenant_id = $1 AND order_id = $2 AND sku = $3",
+                    "UPDATE reservations SET returned = returned + $4, updated_at = greatest(updated_at, $5) WHERE tenant_id = $1 AND order_id = $2 AND sku = $3",
                     [.text(e.tenantID), .text(e.orderID), .text(e.sku), quantity, at]))
         }
         return statements
@@ -76,7 +76,7 @@ extension Projection {
                 INSERT INTO inventory_levels (tenant_id, sku, warehouse_id, available, reorder_point, updated_at)
                 VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (tenant_id, sku, warehouse_id) DO UPDATE SET available = inventory_levels.available + excluded.available,
-                  reorder_point = coalesce(excluded.reorder_point, inventory_levels.reorder_point), updated_at = excluded.updated_at
+                  reorder_point = coalesce(excluded.reorder_point, inventory_levels.reorder_point), updated_at = greatest(inventory_levels.updated_at, excluded.updated_at)
                 """,
                 [
                     .text(e.tenantID), .text(e.sku), .text(e.warehouseID), .int(e.delta),

@@ -18,7 +18,7 @@ extension Projection {
           email = coalesce(excluded.email, leads.email), company = coalesce(excluded.company, leads.company),
           industry = coalesce(excluded.industry, leads.industry), country = coalesce(excluded.country, leads.country),
           source = coalesce(excluded.source, leads.source), campaign_id = coalesce(excluded.campaign_id, leads.campaign_id),
-          captured_at = coalesce(leads.captured_at, excluded.captured_at), updated_at = excluded.updated_at
+          captured_at = coalesce(leads.captured_at, excluded.captured_at), updated_at = greatest(leads.updated_at, excluded.updated_at)
         """
 
     static func leadCaptured(_ e: LeadCaptured, _ context: Context) -> [PostgresStatement] {
@@ -37,7 +37,7 @@ extension Projection {
                 """
                 UPDATE leads SET score = $3, band = $4, confidence = $5, reasons = $6::jsonb, overridden = $7, scored_at = $8,
                   stage = bizflow_later_stage(stage, CASE WHEN $4 = 'disqualified' THEN 'disqualified' ELSE 'scored' END),
-                  updated_at = $8
+                  updated_at = greatest(updated_at, $8)
                 WHERE tenant_id = $1 AND lead_id = $2
                 """,
                 [
@@ -75,9 +75,10 @@ extension Projection {
         return [
             PostgresStatement(
                 """
-                UPDATE leads SET rep_id = $3, assigned_at = coalesce(assigned_at, $4),
-                  stage = bizflow_later_stage(stage, 'assigned'), updated_at = $4
-                WHERE tenant_id = $1 AND lead_id = $2
+                INSERT INTO leads (tenant_id, lead_id, rep_id, assigned_at, stage, updated_at) VALUES ($1, $2, $3, $4, 'assigned', $4)
+                ON CONFLICT (tenant_id, lead_id) DO UPDATE SET rep_id = excluded.rep_id,
+                  assigned_at = coalesce(leads.assigned_at, excluded.assigned_at),
+                  stage = bizflow_later_stage(leads.stage, 'assigned'), updated_at = greatest(leads.updated_at, excluded.updated_at)
                 """, [.text(e.tenantID), .text(e.leadID), .text(e.repID), at]),
             assignment(
                 e.tenantID, e.leadID, kind: "assigned", rep: e.repID, previous: e.previousRepID, strategy: e.strategy,
@@ -117,12 +118,15 @@ extension Projection {
             case .unsubscribed: ("unsubscribed_at", "unsubscribed")
             default: ("engaged_at", "engaged")
             }
+        // An engagement may overtake its lead (another topic): create the row, the lead's own events fill it in.
+        let stamps = column == "engaged_at" ? "" : "\(column) = coalesce(leads.\(column), excluded.engaged_at), "
         statements.append(
             PostgresStatement(
                 """
-                UPDATE leads SET \(column == "engaged_at" ? "" : "\(column) = coalesce(\(column), $3), ")engaged_at = coalesce(engaged_at, $3),
-                  stage = bizflow_later_stage(stage, $4), updated_at = $3
-                WHERE tenant_id = $1 AND lead_id = $2
+                INSERT INTO leads (tenant_id, lead_id, engaged_at, \(column == "engaged_at" ? "" : "\(column), ")stage, updated_at)
+                VALUES ($1, $2, $3, \(column == "engaged_at" ? "" : "$3, ")$4, $3)
+                ON CONFLICT (tenant_id, lead_id) DO UPDATE SET \(stamps)engaged_at = coalesce(leads.engaged_at, excluded.engaged_at),
+                  stage = bizflow_later_stage(leads.stage, excluded.stage), updated_at = greatest(leads.updated_at, excluded.updated_at)
                 """, [.text(e.tenantID), .text(e.leadID), at, .text(stage)]))
         if !e.messageID.isEmpty && (e.kind == .emailOpen || e.kind == .emailClick) {
             let column = e.kind == .emailOpen ? "opened_at" : "clicked_at"
@@ -150,8 +154,11 @@ extension Projection {
                     .text(name(e.channel)), text(e.templateID), text(e.repID), at,
                 ]),
             PostgresStatement(
-                "UPDATE leads SET nurture_campaign = $3, updated_at = $4 WHERE tenant_id = $1 AND lead_id = $2",
-                [.text(e.tenantID), .text(e.leadID), text(e.campaignID), at]),
+                """
+                INSERT INTO leads (tenant_id, lead_id, nurture_campaign, updated_at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (tenant_id, lead_id) DO UPDATE SET nurture_campaign = excluded.nurture_campaign,
+                  updated_at = greatest(leads.updated_at, excluded.updated_at)
+                """, [.text(e.tenantID), .text(e.leadID), text(e.campaignID), at]),
         ]
     }
 

@@ -30,7 +30,7 @@ extension Projection {
         var order = e.order
         order.orderID = e.orderID
         order.tenantID = e.tenantID
-        return [
+        var statements = [
             PostgresStatement(upsertOrder, orderColumns(order, context)),
             PostgresStatement(
                 "UPDATE orders SET risk_score = $3, decision = $4 WHERE tenant_id = $1 AND order_id = $2",
@@ -45,6 +45,23 @@ extension Projection {
                     text(e.decidedBy), json(reasons), context.at(e.assessedAt, set: e.hasAssessedAt),
                 ]),
         ]
+        if !e.decidedBy.isEmpty && e.decidedBy != "rules" {
+            // A person decided: the review closes (the row exists even if the request was projected later).
+            let note = e.reasons.first { $0.rule == "review" }?.detail ?? ""
+            statements.append(
+                PostgresStatement(
+                    """
+                    INSERT INTO reviews (tenant_id, order_id, decision, reviewer, note, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
+                    ON CONFLICT (tenant_id, order_id) DO UPDATE SET decision = excluded.decision, reviewer = excluded.reviewer,
+                      note = excluded.note, decided_at = excluded.decided_at
+                    WHERE reviews.decided_at IS NULL
+                    """,
+                    [
+                        .text(e.tenantID), .text(e.orderID), .text(name(e.decision)), .text(e.decidedBy), text(note),
+                        context.at(e.assessedAt, set: e.hasAssessedAt),
+                    ]))
+        }
+        return statements
     }
 
     static func reviewRequested(_ e: ReviewRequested, _ context: Context) -> [PostgresStatement] {
@@ -67,18 +84,9 @@ extension Projection {
         ]
     }
 
+    /// A reviewer's command is audited; the review itself closes with the fraud tier's decision (which may refuse it).
     static func reviewDecision(_ e: ReviewDecision, _ context: Context) -> [PostgresStatement] {
-        let at = context.at(e.decidedAt, set: e.hasDecidedAt)
-        return [
-            command(e.tenantID, "review", e.orderID, e.commandID, e.reviewer, e.note, ["decision": name(e.decision)], e.decidedAt, context)
-        ]
-            + [
-                PostgresStatement(
-                    """
-                    UPDATE reviews SET decision = $3, reviewer = $4, note = $5, decided_at = $6
-                    WHERE tenant_id = $1 AND order_id = $2 AND decided_at IS NULL
-                    """, [.text(e.tenantID), .text(e.orderID), .text(name(e.decision)), text(e.reviewer), text(e.note), at])
-            ]
+        [command(e.tenantID, "review", e.orderID, e.commandID, e.reviewer, e.note, ["decision": name(e.decision)], e.decidedAt, context)]
     }
 
     /// Status only moves forward in the lifecycle; each status stamps its own time once.
@@ -102,7 +110,7 @@ extension Projection {
                 """
                 INSERT INTO orders (tenant_id, order_id, status, updated_at) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (tenant_id, order_id) DO UPDATE SET status = bizflow_later_status(orders.status, excluded.status),
-                  updated_at = excluded.updated_at
+                  updated_at = greatest(orders.updated_at, excluded.updated_at)
                 """, [.text(e.tenantID), .text(e.orderID), .text(status), at]),
         ]
         if let stamp {
@@ -144,7 +152,7 @@ extension Projection {
                     WHEN array_position(ARRAY['label_created','shipped','in_transit','delivered'], excluded.status)
                        > array_position(ARRAY['label_created','shipped','in_transit','delivered'], shipments.status)
                     THEN excluded.status ELSE shipments.status END,
-                  updated_at = excluded.updated_at
+                  updated_at = greatest(shipments.updated_at, excluded.updated_at)
                 """,
                 [
                     .text(e.tenantID), .text(e.shipmentID), .text(e.orderID), .text(status), text(e.warehouseID), text(e.carrier),

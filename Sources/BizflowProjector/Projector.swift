@@ -51,7 +51,11 @@ public actor Projector: Service {
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.subscriptions)
         configuration.clientID = "bizflow-projector"
         configuration.bufferCapacity = max(1_000, settings.maxBatch * 4)
-        configuration.properties = settings.consumerProperties
+        // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s, unless
+        // the Kafka configuration says otherwise.
+        let defaults = ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000"]
+        configuration.properties = defaults.filter { settings.kafka.properties[$0.key] == nil }
+            .merging(settings.consumerProperties) { _, explicit in explicit }
         configuration.hooks = RebalanceHooks(
             partitionsRevoked: { [self] partitions in await self.revoke(partitions) },
             partitionsAssigned: { [self] partitions in await self.assign(partitions) })
@@ -96,15 +100,7 @@ public actor Projector: Service {
                 try await Task.sleep(for: .milliseconds(200))
                 continue
             }
-            var batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: .milliseconds(200))
-            if !batch.isEmpty && batch.count < settings.maxBatch {
-                let deadline = ContinuousClock.now + settings.linger
-                while batch.count < settings.maxBatch, ContinuousClock.now < deadline {
-                    let more = try await consumer.nextBatch(max: settings.maxBatch - batch.count, timeout: deadline - ContinuousClock.now)
-                    if more.isEmpty { break }
-                    batch += more
-                }
-            }
+            let batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: .milliseconds(200), linger: settings.linger)
             guard !batch.isEmpty else { continue }
             try await batchLock.withLock { try await apply(batch) }
         }

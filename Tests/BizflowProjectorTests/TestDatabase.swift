@@ -42,14 +42,10 @@ struct TestDatabase {
     }
 
     /// Restarts the test PostgreSQL server (ops/pg restart).
-    static func restartServer() throws {
+    static func restartServer() async throws {
         let directory = try #require(ProcessInfo.processInfo.environment["BIZFLOW_TEST_PGDIR"], "run the tests with ops/test")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: repositoryRoot.appendingPathComponent("ops/pg").path)
-        process.arguments = ["restart", directory]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "ops/pg restart failed")
+        let status = await runProgram(repositoryRoot.appendingPathComponent("ops/pg").path, ["restart", directory])
+        #expect(status == 0, "ops/pg restart failed")
     }
 }
 

@@ -73,3 +73,22 @@ public func read(_ broker: EmbeddedBroker, topic: String, count: Int, timeout: D
     defer { Task { await consumer.close() } }
     return try await consume(consumer, count: count, timeout: timeout)
 }
+
+/// Runs a program to completion on a thread of its own (posix_spawn + waitpid: no run loop involved) and returns
+/// its exit status.
+public func runProgram(_ path: String, _ arguments: [String]) async -> Int32 {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+            var pid: pid_t = 0
+            let argv = ([path] + arguments).map { strdup($0) } + [nil]
+            defer { for pointer in argv { free(pointer) } }
+            guard posix_spawn(&pid, path, nil, nil, argv, environ) == 0 else {
+                continuation.resume(returning: -1)
+                return
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            continuation.resume(returning: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+        }
+    }
+}

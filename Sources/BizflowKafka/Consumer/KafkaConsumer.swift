@@ -98,6 +98,20 @@ public final class KafkaConsumer: @unchecked Sendable {
         try await buffer.take(max: max, timeout: timeout)
     }
 
+    /// Waits up to `timeout` for a first record, then up to `linger` more for the batch to fill to `max`: fewer,
+    /// larger batches under load, no added latency when idle.
+    public func nextBatch(max: Int, timeout: Duration, linger: Duration) async throws -> [KafkaMessage] {
+        var batch = try await nextBatch(max: max, timeout: timeout)
+        guard !batch.isEmpty && batch.count < max else { return batch }
+        let deadline = ContinuousClock.now + linger
+        while batch.count < max, ContinuousClock.now < deadline {
+            let more = try await nextBatch(max: max - batch.count, timeout: deadline - ContinuousClock.now)
+            if more.isEmpty { break }
+            batch += more
+        }
+        return batch
+    }
+
     /// Records between this member's position and the high watermark it last saw, per partition (no network).
     public func lag(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         let list = TopicPartitionList.make(partitions)

@@ -109,16 +109,7 @@ public actor TierRunner: Service {
 
     private func loop(_ consumer: KafkaConsumer) async throws {
         while !stopping {
-            var batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: settings.timerTick)
-            if !batch.isEmpty && batch.count < settings.maxBatch {
-                let deadline = ContinuousClock.now + settings.linger
-                while batch.count < settings.maxBatch, ContinuousClock.now < deadline {
-                    let more = try await consumer.nextBatch(
-                        max: settings.maxBatch - batch.count, timeout: deadline - ContinuousClock.now)
-                    if more.isEmpty { break }
-                    batch += more
-                }
-            }
+            let batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: settings.timerTick, linger: settings.linger)
             if batch.isEmpty && stopping { break }
             try await batchLock.withLock { try await processBatch(batch) }
         }
