@@ -5,36 +5,6 @@ import BizflowTestSupport
 import Foundation
 import Testing
 
-/// Runs the built `bizflow` binary as a child process.
-final class BizflowProcess {
-    let process = Process()
-
-    init(_ arguments: [String]) throws {
-        let binary = repositoryRoot.appendingPathComponent(".build/debug/bizflow")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(binary.path): run `swift build` first"])
-        }
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    /// SIGTERM: the process finishes its batch, commits and exits; returns its exit status.
-    @discardableResult
-    func terminate() -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-}
-
 @Suite("Crash recovery of tier processes", .serialized)
 struct CrashRecoveryTests {
     func leads(_ count: Int) -> [LeadCaptured] {

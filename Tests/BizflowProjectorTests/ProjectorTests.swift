@@ -7,43 +7,6 @@ import BizflowTestSupport
 import Foundation
 import Testing
 
-/// Runs the built `bizflow` binary as a child process.
-final class BizflowProcess: @unchecked Sendable {
-    let process = Process()
-
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        let binary = repositoryRoot.appendingPathComponent(".build/debug/bizflow")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(binary.path): run `swift build` first"])
-        }
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-    }
-
-    func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    @discardableResult
-    func terminate() -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    /// Waits for the process to end by itself; returns how it ended.
-    func wait() -> (status: Int32, killed: Bool) {
-        process.waitUntilExit()
-        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
-    }
-}
-
 @Suite("Projector exactly-once on the embedded broker and a real PostgreSQL", .serialized,
        .enabled(if: postgresAvailable, "needs PostgreSQL: run ops/test"))
 struct ProjectorTests {
