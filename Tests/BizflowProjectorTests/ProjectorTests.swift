@@ -158,4 +158,42 @@ struct ProjectorTests {
         try await running.value
         await producer.close()
     }
+
+    @Test("status shows the lag per partition; a paused group stops projecting until resumed")
+    func statusPauseResume() async throws {
+        let broker = try await brokerWithTopology()
+        let database = try await TestDatabase.create()
+        var settings = ProjectorSettings(kafka: broker.kafkaConfig, topics: ["leads.captured"])
+        settings.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
+        func send(_ range: Range<Int>) async throws {
+            try await producer.sendBatch(range.map { i in
+                try EventRecord.make(LeadCaptured.with { $0.leadID = "lead-\(i)"; $0.tenantID = "acme" }, source: "test", topic: "leads.captured").0
+            })
+            try await producer.flush()
+        }
+        @Sendable func lag() async throws -> Int64 {
+            try await ProjectionAdmin.status(
+                database: database.connection, kafka: broker.kafkaConfig, group: "projector", topics: ["leads.captured"],
+                logger: testLogger()
+            ).reduce(0) { $0 + $1.lag }
+        }
+        try await send(0..<50)
+        #expect(try await lag() == 50, "nothing projected yet")
+        let projector = Projector(settings: settings, database: database.connection, logger: testLogger())
+        let running = Task { try await projector.run() }
+        #expect(await eventually(timeout: .seconds(60)) { (try? await lag()) == 0 })
+        try await ProjectorStore.setPaused(database.connection, group: "projector", true)
+        // The loop looks at the switch every half second; give it two looks before sending more.
+        try await Task.sleep(for: .seconds(1))
+        try await send(50..<80)
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await lag() == 30, "paused: nothing more projected")
+        try await ProjectorStore.setPaused(database.connection, group: "projector", false)
+        #expect(await eventually(timeout: .seconds(30)) { (try? await lag()) == 0 })
+        #expect(try await database.connection.query("SELECT count(*) AS c FROM leads").int(0, "c") == 80)
+        projector.stop()
+        try await running.value
+        await producer.close()
+    }
 }
