@@ -165,6 +165,16 @@ if ProcessInfo.processInfo.environment["BIZFLOW_BENCHMARKS"] != nil {
             path: "Benchmarks/Transport",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .target(name: "RawLibpq", path: "Benchmarks/RawLibpq", linkerSettings: [.linkedLibrary("pq")]),
+        .executableTarget(
+            name: "Projector",
+            dependencies: [
+                "RawLibpq", "BizflowKafka", "BizflowEvents", "BizflowPostgres", "BizflowProjector", "BizflowRuntime",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Projector",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "Tiers",
             dependencies: [

@@ -33,9 +33,15 @@ public final class PostgresSession {
             try query("COMMIT")
             return value
         } catch {
-            if PQstatus(connection) == CONNECTION_OK { _ = try? query("ROLLBACK") }
+            rollBackIfOpen()
             throw error
         }
+    }
+
+    /// Ends a transaction left open by a failure (a no-op when none is, or when the connection is gone).
+    public func rollBackIfOpen() {
+        guard PQstatus(connection) == CONNECTION_OK, PQtransactionStatus(connection) != PQTRANS_IDLE else { return }
+        _ = try? query("ROLLBACK")
     }
 
     /// Sends every statement before reading any answer (libpq pipeline mode): one round trip for the lot.

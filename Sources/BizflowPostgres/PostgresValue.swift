@@ -14,7 +14,7 @@ public enum PostgresValue: Sendable, Equatable {
     case textArray([String])
 
     /// The text form libpq sends, nil for SQL NULL.
-    var text: String? {
+    public var text: String? {
         switch self {
         case .null: return nil
         case .text(let value), .json(let value): return value

@@ -95,9 +95,14 @@ extension Projector {
     func commit(_ items: [Item]) async throws {
         let group = settings.groupID
         let count = try await database.withSession { session -> (applied: Int, duplicates: Int) in
-            try session.transaction { tx in
+            // Two round trips: BEGIN with the applied-ids check, then every write and COMMIT in one pipeline.
+            do {
                 let ids = items.compactMap(\.eventID)
-                var seen = try ProjectorStore.applied(tx, ids)
+                let check = try session.pipeline([
+                    PostgresStatement("BEGIN"),
+                    PostgresStatement("SELECT event_id FROM applied_events WHERE event_id = ANY($1::text[])", [.textArray(ids)]),
+                ])
+                var seen = Set((0..<check[1].count).compactMap { check[1].value($0, "event_id") })
                 var statements: [PostgresStatement] = []
                 var fresh: [String] = []
                 var duplicates = 0
@@ -115,10 +120,14 @@ extension Projector {
                 }
                 if !fresh.isEmpty { statements.append(ProjectorStore.markApplied(fresh)) }
                 statements += ProjectorStore.saveOffsets(group: group, offsets)
+                statements.append(PostgresStatement("COMMIT"))
                 for start in stride(from: 0, to: statements.count, by: 1_000) {
-                    try tx.pipeline(Array(statements[start..<min(start + 1_000, statements.count)]))
+                    try session.pipeline(Array(statements[start..<min(start + 1_000, statements.count)]))
                 }
                 return (fresh.count, duplicates)
+            } catch {
+                session.rollBackIfOpen()
+                throw error
             }
         }
         applied += count.applied

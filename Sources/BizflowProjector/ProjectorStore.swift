@@ -23,7 +23,7 @@ public enum ProjectorStore {
     }
 
     /// Upserts of the next offsets (and the newest event time seen) per partition.
-    static func saveOffsets(group: String, _ offsets: [TopicPartition: (next: Int64, time: Date?)]) -> [PostgresStatement] {
+    public static func saveOffsets(group: String, _ offsets: [TopicPartition: (next: Int64, time: Date?)]) -> [PostgresStatement] {
         offsets.sorted { $0.key < $1.key }.map { tp, value in
             PostgresStatement(
                 """
@@ -44,7 +44,7 @@ public enum ProjectorStore {
     }
 
     /// Records `ids` as applied; a second projector applying the same ids fails here and rolls back.
-    static func markApplied(_ ids: [String]) -> PostgresStatement {
+    public static func markApplied(_ ids: [String]) -> PostgresStatement {
         PostgresStatement("INSERT INTO applied_events (event_id) SELECT unnest($1::text[])", [.textArray(ids)])
     }
 
