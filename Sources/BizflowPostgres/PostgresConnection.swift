@@ -34,6 +34,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let logger: Logger
     /// Only touched on `queue`.
     private var connection: OpaquePointer?
+    /// Statements prepared on `connection` (reset with it).
+    private let prepared = PreparedStatements()
 
     private static let queueKey = DispatchSpecificKey<Bool>()
 
@@ -87,7 +89,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private func run<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         let open = try openConnection()
         do {
-            return try body(PostgresSession(connection: open))
+            return try body(PostgresSession(connection: open, prepared: prepared))
         } catch {
             if PQstatus(open) != CONNECTION_OK {
                 // The server went away mid-work: drop the connection; the next piece of work reconnects.
@@ -112,8 +114,9 @@ public final class PostgresConnection: @unchecked Sendable {
             let candidate = PQconnectdb(configuration.url)
             if let candidate, PQstatus(candidate) == CONNECTION_OK {
                 PQsetNoticeProcessor(candidate, { _, _ in }, nil)  // NOTICEs are for people at psql, not logs
+                prepared.reset()
                 do {
-                    let session = PostgresSession(connection: candidate)
+                    let session = PostgresSession(connection: candidate, prepared: prepared)
                     for statement in configuration.setup { try session.query(statement) }
                 } catch {
                     PQfinish(candidate)

@@ -5,8 +5,12 @@ import Foundation
 /// run on the connection's own thread: every call here blocks that thread, never Swift's cooperative pool.
 public final class PostgresSession {
     let connection: OpaquePointer
+    let prepared: PreparedStatements
 
-    init(connection: OpaquePointer) { self.connection = connection }
+    init(connection: OpaquePointer, prepared: PreparedStatements) {
+        self.connection = connection
+        self.prepared = prepared
+    }
 
     /// Runs one parameterised statement (values are never spliced into the SQL) and returns its rows.
     @discardableResult
@@ -46,36 +50,57 @@ public final class PostgresSession {
 
     /// Sends every statement before reading any answer (libpq pipeline mode): one round trip for the lot.
     /// After the first failure the rest are skipped by the server; the first error is thrown once all answers are in.
+    /// With `rows: false` only the outcome is read (no rows copied): for writes nobody reads back.
     @discardableResult
-    public func pipeline(_ statements: [PostgresStatement]) throws(PostgresError) -> [PostgresRows] {
+    public func pipeline(_ statements: [PostgresStatement], rows: Bool = true) throws(PostgresError) -> [PostgresRows] {
         guard !statements.isEmpty else { return [] }
         guard PQenterPipelineMode(connection) == 1 else { throw LibPQ.connectionError(connection, operation: "pipeline") }
         defer { PQexitPipelineMode(connection) }
         var firstError: PostgresError?
         var results: [PostgresRows] = []
         results.reserveCapacity(statements.count)
+        // Statements with parameters run as prepared statements: parsed and planned once per connection.
+        var expected: [Bool] = []  // per result: true for a statement's, false for a PREPARE's
+        var preparedNow: [String] = []
         for statement in statements {
+            guard !statement.parameters.isEmpty else {
+                guard PQsendQueryParams(connection, statement.sql, 0, nil, nil, nil, nil, 0) == 1 else {
+                    throw LibPQ.connectionError(connection, operation: "pipeline")
+                }
+                expected.append(true)
+                continue
+            }
+            let (name, isNew) = prepared.name(for: statement.sql)
+            if isNew {
+                guard PQsendPrepare(connection, name, statement.sql, Int32(statement.parameters.count), nil) == 1 else {
+                    prepared.forget(statement.sql)
+                    throw LibPQ.connectionError(connection, operation: "pipeline")
+                }
+                preparedNow.append(statement.sql)
+                expected.append(false)
+            }
             let sent = withParameters(statement.parameters) { count, values in
-                PQsendQueryParams(connection, statement.sql, count, nil, values, nil, nil, 0)
+                PQsendQueryPrepared(connection, name, count, values, nil, nil, 0)
             }
             guard sent == 1 else { throw LibPQ.connectionError(connection, operation: "pipeline") }
+            expected.append(true)
         }
         guard PQpipelineSync(connection) == 1 else { throw LibPQ.connectionError(connection, operation: "pipeline") }
-        for _ in statements {
-            // Each statement's result, then a NULL that ends it.
+        for isStatement in expected {
+            // Each result, then a NULL that ends it.
             guard let result = PQgetResult(connection) else { throw LibPQ.connectionError(connection, operation: "pipeline") }
             let status = PQresultStatus(result)
             if status == PGRES_PIPELINE_ABORTED {
                 PQclear(result)
-                results.append(PostgresRows())
+                if isStatement { results.append(PostgresRows()) }
             } else {
                 do {
                     let checked = try LibPQ.check(result, connection, operation: "pipeline")
-                    results.append(LibPQ.rows(checked))
+                    if isStatement { results.append(rows ? LibPQ.rows(checked) : PostgresRows()) }
                     PQclear(checked)
                 } catch {
                     if firstError == nil { firstError = error }
-                    results.append(PostgresRows())
+                    if isStatement { results.append(PostgresRows()) }
                 }
             }
             while let extra = PQgetResult(connection) { PQclear(extra) }
@@ -87,7 +112,11 @@ public final class PostgresSession {
             if status == PGRES_PIPELINE_SYNC { break }
         }
         if PQstatus(connection) != CONNECTION_OK { throw LibPQ.connectionError(connection, operation: "pipeline") }
-        if let firstError { throw firstError }
+        if let firstError {
+            // Whether this pipeline's PREPAREs took is unknown now: prepare those again next time (new names).
+            for sql in preparedNow { prepared.forget(sql) }
+            throw firstError
+        }
         return results
     }
 

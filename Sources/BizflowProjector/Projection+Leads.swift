@@ -25,25 +25,34 @@ extension Projection {
         [PostgresStatement(upsertLead, leadColumns(e, context))]
     }
 
+    /// One upsert for the lead's snapshot and its score (the lead may not have been projected yet), one history row.
     static func leadScored(_ e: LeadScored, _ context: Context) -> [PostgresStatement] {
-        let reasons = e.reasons.map { ["component": $0.component, "factor": $0.factor, "points": Int($0.points), "detail": $0.detail] }
+        let reasons = reasonsJSON(e.reasons)
         let band = name(e.band)
+        let at = context.at(e.scoredAt, set: e.hasScoredAt)
         var snapshot = e.lead
         snapshot.leadID = e.leadID
         snapshot.tenantID = e.tenantID
+        var columns = leadColumns(snapshot, context)
+        columns[9] = at
+        columns += [.int(Int64(e.total)), .text(band), .double(e.confidence), reasons, .bool(e.overridden)]
         return [
-            PostgresStatement(upsertLead, leadColumns(snapshot, context)),
             PostgresStatement(
                 """
-                UPDATE leads SET score = $3, band = $4, confidence = $5, reasons = $6::jsonb, overridden = $7, scored_at = $8,
-                  stage = bizflow_later_stage(stage, CASE WHEN $4 = 'disqualified' THEN 'disqualified' ELSE 'scored' END),
-                  updated_at = greatest(updated_at, $8)
-                WHERE tenant_id = $1 AND lead_id = $2
-                """,
-                [
-                    .text(e.tenantID), .text(e.leadID), .int(Int64(e.total)), .text(band), .double(e.confidence),
-                    json(reasons), .bool(e.overridden), context.at(e.scoredAt, set: e.hasScoredAt),
-                ]),
+                INSERT INTO leads (tenant_id, lead_id, email, company, industry, country, source, campaign_id, captured_at,
+                  updated_at, score, band, confidence, reasons, overridden, scored_at, stage)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $10,
+                  CASE WHEN $12 = 'disqualified' THEN 'disqualified' ELSE 'scored' END)
+                ON CONFLICT (tenant_id, lead_id) DO UPDATE SET
+                  email = coalesce(excluded.email, leads.email), company = coalesce(excluded.company, leads.company),
+                  industry = coalesce(excluded.industry, leads.industry), country = coalesce(excluded.country, leads.country),
+                  source = coalesce(excluded.source, leads.source), campaign_id = coalesce(excluded.campaign_id, leads.campaign_id),
+                  captured_at = coalesce(leads.captured_at, excluded.captured_at),
+                  score = excluded.score, band = excluded.band, confidence = excluded.confidence, reasons = excluded.reasons,
+                  overridden = excluded.overridden, scored_at = excluded.scored_at,
+                  stage = bizflow_later_stage(leads.stage, excluded.stage),
+                  updated_at = greatest(leads.updated_at, excluded.updated_at)
+                """, columns),
             PostgresStatement(
                 """
                 INSERT INTO score_history (tenant_id, event_id, lead_id, total, band, demographic, firmographic, behavioural,
@@ -53,9 +62,20 @@ extension Projection {
                 [
                     .text(e.tenantID), context.id, .text(e.leadID), .int(Int64(e.total)), .text(band), .int(Int64(e.demographic)),
                     .int(Int64(e.firmographic)), .int(Int64(e.behavioural)), .int(Int64(e.engagement)), .double(e.confidence),
-                    .bool(e.overridden), json(reasons), context.at(e.scoredAt, set: e.hasScoredAt),
+                    .bool(e.overridden), reasons, at,
                 ]),
         ]
+    }
+
+    /// The reasons as a JSON array, written directly (this runs for every score).
+    static func reasonsJSON(_ reasons: [ScoreReason]) -> PostgresValue {
+        var json = "["
+        for (index, reason) in reasons.enumerated() {
+            if index > 0 { json += "," }
+            json += #"{"component":\#(quoted(reason.component)),"detail":\#(quoted(reason.detail)),"#
+            json += #""factor":\#(quoted(reason.factor)),"points":\#(reason.points)}"#
+        }
+        return .json(json + "]")
     }
 
     static func assignment(

@@ -2,6 +2,7 @@ import BizflowEvents
 import BizflowPostgres
 import Foundation
 import SwiftProtobuf
+import Synchronization
 
 /// What one event does to the read models: SQL statements with parameters, pure and without I/O. Every statement
 /// is safe to apply more than once only together with the applied-events check; the projector guarantees once.
@@ -75,9 +76,25 @@ public enum Projection {
     }
 
     /// A protobuf enum's case as a lower-case name: `.inReview` → `in_review`.
-    static func name(_ value: some Any) -> String {
+    static func name<E: SwiftProtobuf.Enum>(_ value: E) -> String {
+        let key = NameKey(type: ObjectIdentifier(E.self), raw: value.rawValue)
+        if let cached = names.withLock({ $0[key] }) { return cached }
+        let name = snakeCase(String(describing: value))
+        names.withLock { $0[key] = name }
+        return name
+    }
+
+    private struct NameKey: Hashable {
+        var type: ObjectIdentifier
+        var raw: Int
+    }
+
+    /// Enum names by type and raw value: `String(describing:)` reflects, which is slow for every event.
+    private static let names = Mutex<[NameKey: String]>([:])
+
+    private static func snakeCase(_ text: String) -> String {
         var result = ""
-        for character in String(describing: value) {
+        for character in text {
             if character.isUppercase {
                 if !result.isEmpty { result.append("_") }
                 result.append(contentsOf: character.lowercased())
@@ -86,6 +103,23 @@ public enum Projection {
             }
         }
         return result
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 
     /// Empty strings as NULL.

@@ -14,9 +14,16 @@ extension Projector {
         var statements: [PostgresStatement]
     }
 
-    /// Applies a batch: statements and offsets in one PostgreSQL transaction, retried on a fresh connection while
-    /// PostgreSQL is away; then the offsets go to Kafka for lag tools.
-    func apply(_ batch: [KafkaMessage]) async throws {
+    /// A batch decoded into statements, its dead letters already written.
+    struct Prepared: Sendable {
+        var items: [Item]
+        var batch: [KafkaMessage]
+        var started: ContinuousClock.Instant
+    }
+
+    /// Decodes a batch into statements and writes its dead letters (acknowledged before any offset moves past
+    /// them, so nothing is lost). Runs while the previous batch commits.
+    func prepare(_ batch: [KafkaMessage]) async throws -> Prepared? {
         let started = ContinuousClock.now
         var items: [Item] = []
         var deadLetters: [ProducerMessage] = []
@@ -25,17 +32,26 @@ extension Projector {
             guard let position = positions[tp], message.offset >= position else { continue }
             items.append(item(for: message, deadLetters: &deadLetters))
         }
-        guard !items.isEmpty else { return }
+        guard !items.isEmpty else { return nil }
         if !deadLetters.isEmpty, let producer {
-            // Written (and acknowledged) before the offsets move past them: nothing is lost.
             _ = try await producer.sendAll(deadLetters)
             metrics.deadLettered.increment(by: deadLetters.count)
         }
+        return Prepared(items: items, batch: batch, started: started)
+    }
+
+    /// Commits a prepared batch: statements and offsets in one PostgreSQL transaction, retried on a fresh
+    /// connection while PostgreSQL is away; then the offsets go to Kafka for lag tools. Runs under the batch lock,
+    /// so a rebalance waits for it; items of partitions revoked since they were prepared are left out.
+    func commit(_ prepared: Prepared) async throws {
+        let items = prepared.items.filter { positions[$0.topicPartition] != nil }
+        guard !items.isEmpty else { return }
+        let sent = ContinuousClock.now
         var delay = Duration.milliseconds(100)
         var oneByOne = false
         while true {
             do {
-                if oneByOne { try await applyOneByOne(items, batch: batch) } else { try await commit(items) }
+                if oneByOne { try await applyOneByOne(items, batch: prepared.batch) } else { try await commit(items) }
                 break
             } catch let error as PostgresError where error.isRetriable {
                 // PostgreSQL is away (restarting, failing over): the batch waits in memory; fetching waits with it.
@@ -51,6 +67,12 @@ extension Projector {
             }
         }
         commits += 1
+        logger.debug(
+            "batch applied",
+            metadata: [
+                "records": "\(prepared.batch.count)", "prepare": "\(sent - prepared.started)",
+                "postgres": "\(ContinuousClock.now - sent)",
+            ])
         if let limit = settings.killAfterCommits, commits >= limit {
             logger.warning("fault injection: killing the process between the PostgreSQL and the Kafka commit")
             kill(getpid(), SIGKILL)
@@ -59,7 +81,7 @@ extension Projector {
         for item in items { next[item.topicPartition] = item.offset + 1 }
         for (tp, offset) in next where positions[tp] != nil { positions[tp] = offset }
         try? consumer?.commitAsync(next.map { TopicPartitionOffset($0.key, offset: $0.value) })
-        metrics.batchDuration.record(duration: ContinuousClock.now - started)
+        metrics.batchDuration.record(duration: ContinuousClock.now - prepared.started)
         if let consumer { metrics.lag.record(consumer.lag(Array(positions.keys)).values.reduce(0, +)) }
     }
 
@@ -122,7 +144,7 @@ extension Projector {
                 statements += ProjectorStore.saveOffsets(group: group, offsets)
                 statements.append(PostgresStatement("COMMIT"))
                 for start in stride(from: 0, to: statements.count, by: 1_000) {
-                    try session.pipeline(Array(statements[start..<min(start + 1_000, statements.count)]))
+                    try session.pipeline(Array(statements[start..<min(start + 1_000, statements.count)]), rows: false)
                 }
                 return (fresh.count, duplicates)
             } catch {

@@ -50,10 +50,12 @@ public actor Projector: Service {
         var configuration = KafkaConsumer.Configuration(
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.subscriptions)
         configuration.clientID = "bizflow-projector"
-        configuration.bufferCapacity = max(1_000, settings.maxBatch * 4)
-        // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s, unless
-        // the Kafka configuration says otherwise.
-        let defaults = ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000"]
+        // Room for several batches: fetching goes on while PostgreSQL commits (a full buffer pauses the partitions).
+        configuration.bufferCapacity = max(10_000, settings.maxBatch * 20)
+        // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s; an empty
+        // fetch waits 100 ms rather than 500 (a broker that does not answer early, like the embedded one, would
+        // otherwise hold new records back that long); unless the Kafka configuration says otherwise.
+        let defaults = ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000", "fetch.wait.max.ms": "100"]
         configuration.properties = defaults.filter { settings.kafka.properties[$0.key] == nil }
             .merging(settings.consumerProperties) { _, explicit in explicit }
         configuration.hooks = RebalanceHooks(
@@ -85,9 +87,12 @@ public actor Projector: Service {
         self.producer = nil
     }
 
+    /// Fetches and prepares the next batch while the previous one commits; commits one at a time, in order.
     private func loop(_ consumer: KafkaConsumer) async throws {
         var lastPauseCheck = ContinuousClock.now - .seconds(1)
         var paused = false
+        var committing: Task<Void, Error>?
+        defer { committing?.cancel() }
         while !stopping {
             if ContinuousClock.now - lastPauseCheck >= .milliseconds(500) {
                 lastPauseCheck = ContinuousClock.now
@@ -97,13 +102,20 @@ public actor Projector: Service {
                 paused = now
             }
             if paused {
+                try await committing?.value
+                committing = nil
                 try await Task.sleep(for: .milliseconds(200))
                 continue
             }
             let batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: .milliseconds(200), linger: settings.linger)
-            guard !batch.isEmpty else { continue }
-            try await batchLock.withLock { try await apply(batch) }
+            let prepared = batch.isEmpty ? nil : try await prepare(batch)
+            try await committing?.value
+            committing = nil
+            if let prepared {
+                committing = Task { try await batchLock.withLock { try await commit(prepared) } }
+            }
         }
+        try await committing?.value
     }
 
     // MARK: Rebalance

@@ -93,11 +93,13 @@ public actor TierRunner: Service {
         var configuration = KafkaConsumer.Configuration(
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.inputs)
         configuration.clientID = "bizflow-\(settings.name)"
-        configuration.bufferCapacity = max(1000, settings.maxBatch * 4)
+        // Room for several batches, so fetching goes on while a batch commits (a full buffer pauses the partitions).
+        configuration.bufferCapacity = max(5_000, settings.maxBatch * 10)
         // Range assignment gives a member the same partition numbers of every input: its state partitions.
-        // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s, unless
-        // the Kafka configuration says otherwise.
-        let defaults = ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000"]
+        // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s; an empty
+        // fetch waits 100 ms rather than 500 (a broker that does not answer early, like the embedded one, would
+        // otherwise hold new records back that long); unless the Kafka configuration says otherwise.
+        let defaults = ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000", "fetch.wait.max.ms": "100"]
         configuration.properties = defaults.filter { settings.kafka.properties[$0.key] == nil }
             .merging(settings.consumerProperties) { _, explicit in explicit }
         configuration.properties["partition.assignment.strategy"] = "range"
