@@ -67,5 +67,14 @@ public actor WebhookReceiver {
     }
 
     public var all: [Received] { received }
-    public var successes: [Received] { received.filter { $0.status == 200 } }
+    /// The first success of each idempotency key: what a provider that honours `Idempotency-Key` acts on.
+    public var successes: [Received] {
+        var seen = Set<String>()
+        return received.filter { $0.status == 200 && seen.insert($0.key).inserted }
+    }
+    /// Requests repeated after their key had succeeded (a retry after a timeout or a crash): answered 200, not acted on.
+    public var replays: [Received] {
+        var seen = Set<String>()
+        return received.filter { $0.status == 200 && !seen.insert($0.key).inserted }
+    }
 }
