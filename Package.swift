@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries, each behind a system-library target with a typed shim header.
@@ -67,6 +70,19 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
+        // The HTTP gateway (Hummingbird): ingestion, HITL commands, reads, metrics, health.
+        .target(
+            name: "BizflowGateway",
+            dependencies: [
+                "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowPostgres", "BizflowProjector", "BizflowOrders",
+                "BizflowProtosC",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         // Domain configuration files beside the topology (YAML), shared by the tier modules.
         .target(name: "BizflowConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Outbound HTTP (webhooks) over libcurl, with HMAC signing.
@@ -96,7 +112,8 @@ let package = Package(
             name: "BizflowCLI",
             dependencies: [
                 "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads", "BizflowOrders",
-                "BizflowConfig", "BizflowPostgres", "BizflowProjector",
+                "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowGateway",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,7 +128,8 @@ let package = Package(
         .target(
             name: "BizflowTestSupport",
             dependencies: [
-                "BizflowKafka", "BizflowHTTP", .product(name: "Logging", package: "swift-log"),
+                "BizflowKafka", "BizflowHTTP", "BizflowPostgres", "BizflowProjector", "BizflowTopology",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             path: "Tests/BizflowTestSupport"),
@@ -140,6 +158,15 @@ let package = Package(
             dependencies: [
                 "BizflowProjector", "BizflowPostgres", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport",
                 "BizflowTopology",
+            ]),
+        .testTarget(
+            name: "BizflowGatewayTests",
+            dependencies: [
+                "BizflowGateway", "BizflowPostgres", "BizflowProjector", "BizflowEvents", "BizflowKafka", "BizflowRuntime",
+                "BizflowHTTP", "BizflowTestSupport", "BizflowTopology",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(
             name: "BizflowCLITests",

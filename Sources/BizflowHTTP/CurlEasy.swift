@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 
 /// Owns one libcurl easy handle and what it points at for the length of a request.
 final class CurlEasy {
@@ -6,6 +7,8 @@ final class CurlEasy {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The response body; libcurl's write callback appends to it through an unmanaged pointer to this object.
     var received: [UInt8] = []
+    /// The response headers (of the last response, when there were redirects or interim answers).
+    var headers: [(name: String, value: String)] = []
 
     init() throws(HTTPError) {
         _ = Curl.initialised
@@ -45,10 +48,12 @@ final class CurlEasy {
         }
         try Curl.check(bz_curl_setopt_write_function(handle, curlWrite), op)
         try Curl.check(bz_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque()), op)
+        try Curl.check(bz_curl_setopt_header_function(handle, curlHeader), op)
+        try Curl.check(bz_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque()), op)
         try Curl.check(curl_easy_perform(handle), op)
         var status = 0
         try Curl.check(bz_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), op)
-        return HTTPResponse(status: status, body: received)
+        return HTTPResponse(status: status, body: received, headers: headers)
     }
 
     /// The URL without its query string or credentials, for error messages.
@@ -67,5 +72,23 @@ private func curlWrite(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ coun
     let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
     data.withMemoryRebound(to: UInt8.self, capacity: length) { easy.received.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
+    return length
+}
+
+/// libcurl's header callback: one header line at a time (a status line starts a new response).
+private func curlHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let context else { return 0 }
+    let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+    }
+    if line.hasPrefix("HTTP/") {
+        easy.headers = []
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        easy.headers.append((name, value))
+    }
     return length
 }

@@ -23,6 +23,18 @@ public struct HTTPRequest: Sendable {
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
+    public var headers: [(name: String, value: String)] = []
+
+    public init(status: Int, body: [UInt8], headers: [(name: String, value: String)] = []) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
+
+    /// A header's value (names compare case-insensitively).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
 
     public var isSuccess: Bool { (200..<300).contains(status) }
     /// 5xx and 429 (and 408) mean "try again later"; other 4xx will fail again.

@@ -19,6 +19,9 @@ typedef size_t (*bz_curl_write_fn)(char *, size_t, size_t, void *);
 static inline CURLcode bz_curl_setopt_write_function(CURL *h, bz_curl_write_fn fn) {
     return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fn);
 }
+static inline CURLcode bz_curl_setopt_header_function(CURL *h, bz_curl_write_fn fn) {
+    return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, fn);
+}
 static inline CURLcode bz_curl_getinfo_long(CURL *h, CURLINFO info, long *value) {
     return curl_easy_getinfo(h, info, value);
 }

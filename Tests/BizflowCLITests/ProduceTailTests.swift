@@ -14,13 +14,6 @@ func bizflow(_ arguments: [String]) async throws {
     try await asyncCommand.run()
 }
 
-/// A broker with the shipped topology applied.
-func brokerWithTopology() async throws -> EmbeddedBroker {
-    let broker = try EmbeddedBroker(logger: quietLogger())
-    let topology = try Topology.load(path: repositoryRoot.appendingPathComponent("Topology/topology.yaml").path)
-    _ = try await topology.apply(to: broker)
-    return broker
-}
 
 /// The number of records on a topic, from its high watermarks.
 func recordCount(_ broker: EmbeddedBroker, topic: String) async throws -> Int64 {

@@ -161,11 +161,3 @@ struct SeedRandom {
         return state >> 11
     }
 }
-
-/// An embedded broker with the shipped topology's topics.
-func brokerWithTopology() async throws -> EmbeddedBroker {
-    let broker = try EmbeddedBroker(logger: testLogger())
-    let topology = try Topology.load(path: repositoryRoot.appendingPathComponent("Topology/topology.yaml").path)
-    _ = try await topology.apply(to: broker)
-    return broker
-}

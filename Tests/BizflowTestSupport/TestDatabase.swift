@@ -1,20 +1,21 @@
+import BizflowKafka
 import BizflowPostgres
-@testable import BizflowProjector
-import BizflowTestSupport
+import BizflowProjector
+import BizflowTopology
 import Foundation
 import Logging
 import Testing
 
 /// Whether a real PostgreSQL was given (ops/test starts one and sets DATABASE_URL).
-let postgresAvailable = ProcessInfo.processInfo.environment["DATABASE_URL"] != nil
+public let postgresAvailable = ProcessInfo.processInfo.environment["DATABASE_URL"] != nil
 
 /// A database of its own for one test, created in the PostgreSQL of DATABASE_URL and migrated.
-struct TestDatabase {
-    let name: String
-    let url: String
-    let connection: PostgresConnection
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let url: String
+    public let connection: PostgresConnection
 
-    static func create(migrated: Bool = true) async throws -> TestDatabase {
+    public static func create(migrated: Bool = true) async throws -> TestDatabase {
         let base = try #require(ProcessInfo.processInfo.environment["DATABASE_URL"], "run the tests with ops/test")
         let name = "bizflow_test_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = PostgresConnection(configuration: .init(url: base), logger: testLogger())
@@ -30,24 +31,29 @@ struct TestDatabase {
     }
 
     /// A second connection to the same database (e.g. to look while the projector writes).
-    func newConnection() -> PostgresConnection {
+    public func newConnection() -> PostgresConnection {
         PostgresConnection(configuration: .init(url: url), logger: testLogger())
     }
 
     /// Every row of a table as text, sorted, without the columns that record when the projector ran.
-    func dump(_ table: String) async throws -> [String] {
+    public func dump(_ table: String) async throws -> [String] {
         let rows = try await connection.query("SELECT * FROM \(table)")
         let keep = rows.columns.indices.filter { !["applied_at"].contains(rows.columns[$0]) }
         return rows.rows.map { row in keep.map { "\(rows.columns[$0])=\(row[$0] ?? "NULL")" }.joined(separator: " ") }.sorted()
     }
 
     /// Restarts the test PostgreSQL server (ops/pg restart).
-    static func restartServer() async throws {
+    public static func restartServer() async throws {
         let directory = try #require(ProcessInfo.processInfo.environment["BIZFLOW_TEST_PGDIR"], "run the tests with ops/test")
-        let status = await runProgram(repositoryRoot.appendingPathComponent("ops/pg").path, ["restart", directory])
+        let status = await runProgram(testRepositoryRoot.appendingPathComponent("ops/pg").path, ["restart", directory])
         #expect(status == 0, "ops/pg restart failed")
     }
 }
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+/// An embedded broker with the shipped topology's topics.
+public func brokerWithTopology() async throws -> EmbeddedBroker {
+    let broker = try EmbeddedBroker(logger: testLogger())
+    let topology = try Topology.load(path: testRepositoryRoot.appendingPathComponent("Topology/topology.yaml").path)
+    _ = try await topology.apply(to: broker)
+    return broker
+}
