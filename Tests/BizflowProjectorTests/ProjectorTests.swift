@@ -46,6 +46,17 @@ struct ProjectorTests {
         let last = try BizflowProcess(arguments, environment: quick)
         let caughtUp = await eventually(timeout: .seconds(90)) { await applied(database) >= Int64(workload.distinctEvents) }
         #expect(caughtUp)
+        // The earlier processes may have finished the work: make sure this one is running (past its start-up, where
+        // SIGTERM is handled) by waiting for it to pass a marker record of a type it skips.
+        let marker = EventEnvelope(source: "test", type: "bizflow.test.v1.Marker", tenantID: "acme")
+        let placed = try await producer.send(
+            ProducerMessage(topic: "leads.captured", key: Array("marker".utf8), value: [], headers: marker.headers.map { KafkaHeader($0.key, $0.value) }))
+        #expect(await eventually(timeout: .seconds(60)) {
+            let stored = try? await database.connection.query(
+                "SELECT next_offset FROM projector_offsets WHERE topic = 'leads.captured' AND kafka_partition = $1",
+                [.int(Int64(placed.partition))]).int(0, "next_offset")
+            return (stored ?? 0) > placed.offset
+        })
         #expect(last.terminate() == 0, "SIGTERM is a clean shutdown")
         let differences = try await workload.differences(database)
         #expect(differences.isEmpty, "\(differences.prefix(5))")

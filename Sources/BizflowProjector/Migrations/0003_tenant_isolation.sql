@@ -1,14 +1,17 @@
 -- Tenant isolation. Every read model has row-level security, forced even for its owner: a session sees the rows
 -- of the tenant in `bizflow.tenant_id` (set per transaction) and nothing without one. Analysts use the role
 -- bizflow_analytics (no BYPASSRLS, not the owner, SELECT only); the projector writes as bizflow_projector.
+-- Roles belong to the cluster: another database may be creating them at the same moment.
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bizflow_analytics') THEN
+  BEGIN
     CREATE ROLE bizflow_analytics NOLOGIN NOBYPASSRLS;
-  END IF;
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bizflow_projector') THEN
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END;
+  BEGIN
     CREATE ROLE bizflow_projector NOLOGIN NOBYPASSRLS;
-  END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END;
 END $$;
 GRANT bizflow_analytics, bizflow_projector TO CURRENT_USER;
 GRANT USAGE ON SCHEMA public TO bizflow_analytics, bizflow_projector;
