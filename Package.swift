@@ -83,6 +83,12 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // A seeded synthetic business (leads, engagement, orders with known outcomes) and the people and carriers
+        // around it: the demo's and the fault suite's workload.
+        .target(
+            name: "BizflowWorkload",
+            dependencies: ["BizflowEvents", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // Domain configuration files beside the topology (YAML), shared by the tier modules.
         .target(name: "BizflowConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Outbound HTTP (webhooks) over libcurl, with HMAC signing.
@@ -112,7 +118,8 @@ let package = Package(
             name: "BizflowCLI",
             dependencies: [
                 "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads", "BizflowOrders",
-                "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowGateway",
+                "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowGateway", "BizflowWorkload", "BizflowHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

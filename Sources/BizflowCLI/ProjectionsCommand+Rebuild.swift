@@ -32,6 +32,7 @@ extension ProjectionsCommand {
             let projector = Projector(settings: settings, database: connection, logger: logger)
             let task = Task { try await projector.run() }
             let started = ContinuousClock.now
+            let bar = ProgressBar(label: "rebuild", unit: "records")
             var done: Int64 = 0
             while done < total {
                 try await Task.sleep(for: .milliseconds(250))
@@ -42,27 +43,14 @@ extension ProjectionsCommand {
                     let position = min(stored[target.topicPartition].flatMap { $0 } ?? target.lowWatermark, target.highWatermark)
                     return sum + max(0, position - target.lowWatermark)
                 }
-                Self.progress(done: done, total: total, elapsed: ContinuousClock.now - started)
+                bar.update(done, of: total)
                 if task.isCancelled { break }
             }
             projector.stop()
             try await task.value
-            FileHandle.standardError.write(Data("\n".utf8))
+            bar.finish(done, of: total)
             print("rebuilt from \(total) records in \(ContinuousClock.now - started)")
             await connection.close()
-        }
-
-        /// `[#####.....] 12,345/50,000 records  4,321/s  ETA 9 s` on one line of stderr.
-        static func progress(done: Int64, total: Int64, elapsed: Duration) {
-            let width = 30
-            let share = total == 0 ? 1 : Double(done) / Double(total)
-            let filled = Int(share * Double(width))
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let rate = seconds > 0 ? Double(done) / seconds : 0
-            let eta = rate > 0 ? Int(Double(total - done) / rate) : 0
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            let line = "\r[\(bar)] \(done)/\(total) records  \(Int(rate))/s  ETA \(eta) s   "
-            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 }

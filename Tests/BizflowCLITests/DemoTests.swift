@@ -1,0 +1,34 @@
+import BizflowTestSupport
+import Foundation
+import Testing
+
+@Suite("The demo", .enabled(if: postgresAvailable, "needs PostgreSQL: run ops/test"))
+struct DemoTests {
+    @Test("a small demo run ends with projections equal to what its seed leads to, and writes the HTML report")
+    func smallRun() async throws {
+        let database = try await TestDatabase.create(migrated: false)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let summary = directory.appendingPathComponent("summary.json").path
+        let report = directory.appendingPathComponent("report.html").path
+        let demo = try BizflowProcess([
+            "demo", "--leads", "300", "--orders", "60", "--seed", "7", "--gateway-port", "0", "--broker-port", "0",
+            "--database-url", database.url, "--summary-json", summary, "--report", report, "--timeout", "240",
+        ])
+        let ended = demo.wait()
+        #expect(ended.status == 0 && !ended.killed, "the demo checks its own outcome and exits 0 when it matches")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any])
+        #expect(json["ok"] as? Bool == true, "\(json["problems"] ?? "")")
+        let expected = try #require(json["expected"] as? [String: Any])
+        let projected = try #require(json["projected"] as? [String: Any])
+        #expect(projected["leads"] as? Int == 300 && expected["leads"] as? Int == 300)
+        let projectedOrders = projected["orders"] as? [String: Int]
+        let expectedOrders = expected["orders"] as? [String: Int]
+        #expect(projectedOrders != nil && projectedOrders == expectedOrders)
+        #expect((projected["nurture_messages"] as? Int ?? 0) > 0 && (projected["escalated_reviews"] as? Int ?? 0) >= 1,
+                "simulated time let nurture steps and the review SLA fire")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("Orders by status") && !html.contains("http://cdn"))
+        await database.connection.close()
+    }
+}
