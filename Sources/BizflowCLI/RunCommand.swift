@@ -67,7 +67,11 @@ struct RunCommand: AsyncParsableCommand {
         factory.linger = .milliseconds(lingerMs)
         factory.clock = clockSpeed == 1 ? SystemClock() : AcceleratedClock(speed: clockSpeed)
         factory.parkKeys = parkKeys
-        var services: [any Service] = try factory.make(names, logger: logger)
+        // First in the group, so it stops last and records every tier leaving.
+        let members = try MemberReporter(kafka: try kafka.kafkaConfig(), topic: topicPrefix + MemberReporter.defaultTopic, logger: logger)
+        factory.members = members
+        var services: [any Service] = [members]
+        services += try factory.make(names, logger: logger) as [any Service]
         if tiers.contains("projector") {
             let connection = database.connection(logger, name: "projector")
             try await Migrator().migrate(connection, logger: logger)
@@ -77,6 +81,8 @@ struct RunCommand: AsyncParsableCommand {
             settings.groupID = topicPrefix + settings.groupID
             settings.maxBatch = batch
             settings.killAfterCommits = ProcessInfo.processInfo.environment["BIZFLOW_FAULT_KILL_AFTER_COMMITS"].flatMap { Int($0) }
+            settings.members = members
+            settings.instanceID = instanceID
             services.append(Projector(settings: settings, database: connection, logger: logger))
         }
         let running = names + (tiers.contains("projector") ? ["projector"] : [])

@@ -21,6 +21,8 @@ struct TierRunners {
     var linger = Duration.milliseconds(20)
     var clock: any TierClock = SystemClock()
     var parkKeys = false
+    /// Where the runners report their group membership.
+    var members: MemberReporter?
 
     func make(_ names: [String], logger: Logger) throws -> [TierRunner] {
         let configDirectory = (topologyPath as NSString).deletingLastPathComponent
@@ -42,6 +44,7 @@ struct TierRunners {
             settings.linger = linger
             settings.clock = clock
             settings.parkKeysOnFailure = parkKeys
+            settings.members = members
             for input in declared.consumes {
                 settings.acceptedTypes[topicPrefix + input] = Set(topology.topic(named: input)?.events ?? [])
             }

@@ -153,6 +153,7 @@ extension Projector {
             }
         }
         applied += count.applied
+        if let member { settings.members?.processed(member, count.applied) }
         metrics.projected.increment(by: count.applied)
         metrics.duplicates.increment(by: count.duplicates)
     }

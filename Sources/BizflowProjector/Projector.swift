@@ -23,6 +23,8 @@ public actor Projector: Service {
     var positions: [TopicPartition: Int64] = [:]
     var consumer: KafkaConsumer?
     var producer: KafkaProducer?
+    /// This projector's entry in the member status topic.
+    var member: MemberKey?
     /// Events applied since start (for progress reporting).
     public internal(set) var applied = 0
     /// Batches committed to PostgreSQL since start.
@@ -61,6 +63,7 @@ public actor Projector: Service {
         configuration.hooks = RebalanceHooks(
             partitionsRevoked: { [self] partitions in await self.revoke(partitions) },
             partitionsAssigned: { [self] partitions in await self.assign(partitions) })
+        member = settings.members?.join(group: settings.groupID, tier: "projector", instance: settings.instanceID)
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         self.consumer = consumer
         logger.info("projector started", metadata: ["topics": "\(settings.topics.count)"])
@@ -85,6 +88,7 @@ public actor Projector: Service {
         await producer.close()
         self.consumer = nil
         self.producer = nil
+        if let member { settings.members?.leave(member) }
     }
 
     /// Fetches and prepares the next batch while the previous one commits; commits one at a time, in order.
@@ -124,6 +128,7 @@ public actor Projector: Service {
         await batchLock.withLock {
             for tp in partitions { positions[tp] = nil }
         }
+        if let member { settings.members?.revoked(member, partitions) }
     }
 
     /// Seeks every assigned partition to its offset in PostgreSQL (the beginning when it was never projected).
@@ -143,6 +148,7 @@ public actor Projector: Service {
                         start[tp] = stored[tp] ?? -2  // -2: the beginning of the partition
                     }
                     logger.info("partitions assigned", metadata: ["partitions": "\(partitions.count)", "stored": "\(stored.count)"])
+                    if let member { settings.members?.assigned(member, partitions, memberID: consumer?.memberID()) }
                     return start
                 } catch {
                     // Without the stored offsets nothing may be applied: wait for PostgreSQL.

@@ -1,4 +1,6 @@
 import BizflowKafka
+import BizflowRuntime
+import Foundation
 import Metrics
 
 /// Everything the projector needs to run.
@@ -17,6 +19,9 @@ public struct ProjectorSettings: Sendable {
     /// Fault injection for tests: SIGKILL this process right after this many PostgreSQL commits, before the
     /// offsets reach Kafka (`BIZFLOW_FAULT_KILL_AFTER_COMMITS`).
     public var killAfterCommits: Int?
+    /// Where it reports its group membership (for `bizflow ops groups`), under this process slot.
+    public var members: MemberReporter?
+    public var instanceID = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 
     public init(kafka: KafkaConfig, topics: [String]) {
         self.kafka = kafka

@@ -7,41 +7,26 @@ import Testing
 
 @Suite("Crash recovery of tier processes", .serialized)
 struct CrashRecoveryTests {
-    func leads(_ count: Int) -> [LeadCaptured] {
-        (0..<count).map { i in
-            var lead = LeadCaptured()
-            lead.leadID = "lead-\(i)"
-            lead.tenantID = "acme"
-            lead.email = "p\(i)@corp\(i % 7).com"
-            lead.jobTitle = ["CTO", "Analyst", "VP Sales"][i % 3]
-            lead.industry = ["software", "finance", "retail"][i % 3]
-            lead.country = ["US", "DE", "GB", "SE"][i % 4]
-            lead.companySize = Int32([20, 300, 3000][i % 3])
-            lead.marketingConsent = .granted
-            return lead
-        }
-    }
-
     @Test("a SIGKILLed scoring+assignment process restarts with no duplicate outputs, no gaps, and state intact")
     func killAndRestart() async throws {
         let broker = try await brokerWithTopology()
         let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: quietLogger())
         let total = 400
-        for lead in leads(total) { _ = try await producer.send(try EventRecord.make(lead, source: "test", topic: "leads.captured").0) }
+        for lead in sampleLeads(total) { _ = try await producer.send(try EventRecord.make(lead, source: "test", topic: "leads.captured").0) }
         let arguments = [
             "run", "scoring", "assignment", "--bootstrap", broker.bootstrapServers, "--instance", "crash-1", "--batch", "10",
         ]
         let first = try BizflowProcess(arguments)
         // Kill it mid-stream: some leads scored, most not.
         #expect(await eventually(timeout: .seconds(60)) { (try? await recordCount(broker, topic: "leads.scored")) ?? 0 >= 60 })
-        first.kill()
+        await first.kill()
         let scoredAtKill = try await recordCount(broker, topic: "leads.scored")
         #expect(scoredAtKill < Int64(total), "the process was killed mid-stream")
 
         let second = try BizflowProcess(arguments)
         let scored = try await distinctEvents(broker, topic: "leads.scored", leads: total)
         let assigned = try await distinctEvents(broker, topic: "leads.assigned", leads: total)
-        #expect(second.terminate() == 0, "SIGTERM is a clean shutdown")
+        #expect(await second.terminate() == 0, "SIGTERM is a clean shutdown")
 
         // Each lead has exactly one scored event id and one assignment outcome id: a record repeated after the
         // kill (visible on the embedded broker, which keeps aborted writes) carries the same id and is one event.
@@ -59,25 +44,6 @@ struct CrashRecoveryTests {
             .reduce(0, +)
         #expect(workload == (try await assignedLeadCount(broker)))
         await producer.close()
-    }
-
-    /// Reads `topic` until every lead has an event; returns each lead's distinct event ids.
-    func distinctEvents(_ broker: EmbeddedBroker, topic: String, leads: Int) async throws -> [String: Set<String>] {
-        var config = KafkaConsumer.Configuration(kafka: broker.kafkaConfig, groupID: "check-\(UUID())", topics: [topic])
-        config.properties = ["session.timeout.ms": "6000"]
-        let consumer = try KafkaConsumer(configuration: config, logger: quietLogger())
-        var ids: [String: Set<String>] = [:]
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ids.count < leads && ContinuousClock.now < deadline {
-            for message in try await consumer.nextBatch(max: 1000, timeout: .seconds(1)) {
-                guard let (envelope, event) = try? EventRecord.decode(message),
-                    !(event is AssignmentEscalated)
-                else { continue }
-                ids[event.eventKey, default: []].insert(envelope.id)
-            }
-        }
-        await consumer.close()
-        return ids
     }
 
     /// Leads with a LeadAssigned event (distinct).

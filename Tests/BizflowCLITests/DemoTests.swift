@@ -15,7 +15,7 @@ struct DemoTests {
             "demo", "--leads", "300", "--orders", "60", "--seed", "7", "--gateway-port", "0", "--broker-port", "0",
             "--database-url", database.url, "--summary-json", summary, "--report", report, "--timeout", "240",
         ])
-        let ended = demo.wait()
+        let ended = await demo.wait()
         #expect(ended.status == 0 && !ended.killed, "the demo checks its own outcome and exits 0 when it matches")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any])
         #expect(json["ok"] as? Bool == true, "\(json["problems"] ?? "")")

@@ -64,7 +64,7 @@ struct InventoryCrashTests {
         try await producer.sendBatch(approved().map { try EventRecord.make($0, source: "test", topic: "orders.assessed").0 })
         try await producer.flush()
         #expect(await eventually(timeout: .seconds(60)) { (try? await recordCount(broker, topic: "orders.reserved")) ?? 0 >= 60 })
-        first.kill()
+        await first.kill()
         let atKill = try await recordCount(broker, topic: "orders.reserved")
 
         let second = try BizflowProcess(arguments)
@@ -75,7 +75,7 @@ struct InventoryCrashTests {
             (try? await ledgers(broker)["acme|SKU-PLENTY"]?.levels["wh-berlin"]?.reserved) == expectedReserved
         }
         #expect(settled)
-        #expect(second.terminate() == 0, "SIGTERM is a clean shutdown")
+        #expect(await second.terminate() == 0, "SIGTERM is a clean shutdown")
         #expect(atKill < Int64(Self.orders * 2), "the process was killed mid-stream")
 
         // One outcome event per order (a record the embedded broker shows twice carries the same id).

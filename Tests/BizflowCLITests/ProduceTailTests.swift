@@ -90,9 +90,9 @@ struct ProduceTailTests {
     func cProducer() async throws {
         let broker = try await brokerWithTopology()
         let emit = try #require(Self.executable("bizflow-emit"), "build bizflow-emit first (swift build)")
-        let leadID = try run(emit, ["-b", broker.bootstrapServers, "lead", "lead_id=C-1", "tenant_id=acme",
+        let leadID = try await run(emit, ["-b", broker.bootstrapServers, "lead", "lead_id=C-1", "tenant_id=acme",
                                     "email=c@example.com", "company_size=250", "source=LEAD_SOURCE_PARTNER"])
-        let orderID = try run(emit, ["-b", broker.bootstrapServers, "order", "order_id=O-1", "tenant_id=acme",
+        let orderID = try await run(emit, ["-b", broker.bootstrapServers, "order", "order_id=O-1", "tenant_id=acme",
                                      "currency=EUR", "item=SKU-1:2:1299", "item=SKU-2:1:500"])
         let lead = try #require(try await read(broker, topic: "leads.captured", count: 1).first)
         let (leadEnvelope, leadEvent) = try EventRecord.decode(lead)
@@ -118,7 +118,7 @@ struct ProduceTailTests {
         let emit = try #require(Self.executable("bizflow-emit"))
         for arguments in [["lead", "tenant_id=acme"], ["lead", "lead_id=1", "tenant_id=a", "company_size=lots"],
                           ["order", "order_id=1", "tenant_id=a", "item=SKU:-1:5"], ["lead", "lead_id=1", "tenant_id=a", "nope=1"]] {
-            #expect(throws: (any Error).self) { try run(emit, ["-b", broker.bootstrapServers] + arguments) }
+            await #expect(throws: (any Error).self) { try await run(emit, ["-b", broker.bootstrapServers] + arguments) }
         }
         #expect(try await recordCount(broker, topic: "leads.captured") == 0)
         #expect(try await recordCount(broker, topic: "orders.placed") == 0)
@@ -138,21 +138,10 @@ struct ProduceTailTests {
     struct CommandFailed: Error { var status: Int32; var stderr: String }
 
     /// Runs a program and returns its standard output, trimmed; throws on a non-zero exit.
-    func run(_ executable: URL, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(status: process.terminationStatus, stderr: String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    func run(_ executable: URL, _ arguments: [String]) async throws -> String {
+        let result = try await runCapturing(executable, arguments)
+        guard result.status == 0 else { throw CommandFailed(status: result.status, stderr: result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

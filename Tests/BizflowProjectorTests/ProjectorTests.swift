@@ -31,7 +31,7 @@ struct ProjectorTests {
             let before = await applied(database)
             let run = try BizflowProcess(
                 arguments, environment: quick.merging(["BIZFLOW_FAULT_KILL_AFTER_COMMITS": String(1 + random.next() % 3)]) { a, _ in a })
-            let ended = run.wait()
+            let ended = await run.wait()
             #expect(ended.killed, "round \(round): the fault should have killed the process")
             #expect(await applied(database) > before, "round \(round): progress before the kill")
         }
@@ -41,7 +41,7 @@ struct ProjectorTests {
             let run = try BizflowProcess(arguments, environment: quick)
             _ = await eventually(timeout: .seconds(30)) { await applied(database) > before }
             try await Task.sleep(for: .milliseconds(Int(random.next() % 300)))
-            run.kill()
+            await run.kill()
         }
         let last = try BizflowProcess(arguments, environment: quick)
         let caughtUp = await eventually(timeout: .seconds(90)) { await applied(database) >= Int64(workload.distinctEvents) }
@@ -57,7 +57,7 @@ struct ProjectorTests {
                 [.int(Int64(placed.partition))]).int(0, "next_offset")
             return (stored ?? 0) > placed.offset
         })
-        #expect(last.terminate() == 0, "SIGTERM is a clean shutdown")
+        #expect(await last.terminate() == 0, "SIGTERM is a clean shutdown")
         let differences = try await workload.differences(database)
         #expect(differences.isEmpty, "\(differences.prefix(5))")
 
@@ -67,7 +67,7 @@ struct ProjectorTests {
         let rebuild = try BizflowProcess([
             "projections", "rebuild", "--bootstrap", broker.bootstrapServers, "--database-url", database.url,
         ])
-        #expect(rebuild.wait().status == 0)
+        #expect(await rebuild.wait().status == 0)
         for table in ProjectionAdmin.readModels {
             let rebuilt = try await database.dump(table)
             let before = incremental[table] ?? []

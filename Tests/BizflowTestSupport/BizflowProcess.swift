@@ -9,7 +9,7 @@ public final class BizflowProcess: @unchecked Sendable {
     public let process = Process()
 
     public init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        let binary = testRepositoryRoot.appendingPathComponent(".build/debug/bizflow")
+        let binary = bizflowBinary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(binary.path): run `swift build` first"])
         }
@@ -22,21 +22,72 @@ public final class BizflowProcess: @unchecked Sendable {
         try process.run()
     }
 
-    public func kill() {
+    public func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await exited()
     }
 
     @discardableResult
-    public func terminate() -> Int32 {
+    public func terminate() async -> Int32 {
         process.terminate()
-        process.waitUntilExit()
+        await exited()
         return process.terminationStatus
     }
 
     /// Waits for the process to end by itself; returns how it ended.
-    public func wait() -> (status: Int32, killed: Bool) {
-        process.waitUntilExit()
+    public func wait() async -> (status: Int32, killed: Bool) {
+        await exited()
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
+
+    /// Waits on a thread of its own: a blocked wait on the cooperative pool (two threads on a 2-core machine)
+    /// would stall every other test running meanwhile.
+    private func exited() async {
+        let process = self.process
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+    }
 }
+
+/// What a finished program printed.
+public struct ProgramOutput: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs a program to completion on a thread of its own (never the cooperative pool) and captures its output;
+/// standard error goes through a file so neither pipe can fill up and stall the child.
+public func runCapturing(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws
+    -> ProgramOutput
+{
+    let errors = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errors) }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = testRepositoryRoot
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = try FileHandle(forWritingTo: errors)
+    try process.run()
+    let output = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+        Thread.detachNewThread {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            continuation.resume(returning: data)
+        }
+    }
+    return ProgramOutput(
+        status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+        stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+}
+
+/// The built `bizflow` binary.
+public var bizflowBinary: URL { testRepositoryRoot.appendingPathComponent(".build/debug/bizflow") }

@@ -75,10 +75,13 @@ struct DemoCommand: AsyncParsableCommand {
         let clock = AcceleratedClock(speed: 4_320)
         var factory = TierRunners(topology: topology, topologyPath: topologyOptions.path, kafka: broker.kafkaConfig, instanceID: "demo")
         factory.clock = clock
+        let members = try MemberReporter(kafka: broker.kafkaConfig, logger: logger)
+        factory.members = members
         let tiers = try factory.make(TierRunners.names, logger: logger)
-        let projector = Projector(
-            settings: ProjectorSettings(kafka: broker.kafkaConfig, topics: try ProjectionsCommand.projectorTopics(topology)),
-            database: database.connection(logger, name: "projector"), logger: logger)
+        var projectorSettings = ProjectorSettings(kafka: broker.kafkaConfig, topics: try ProjectionsCommand.projectorTopics(topology))
+        projectorSettings.members = members
+        projectorSettings.instanceID = "demo"
+        let projector = Projector(settings: projectorSettings, database: database.connection(logger, name: "projector"), logger: logger)
         print("▶ \(tiers.count) tiers (\(TierRunners.names.joined(separator: ", "))) and the projector; 1 simulated day = 20 s")
 
         let gatewayProducer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: logger)
@@ -104,7 +107,8 @@ struct DemoCommand: AsyncParsableCommand {
                 keepRunning: keepRunning, reportPath: report, summaryPath: summaryJSON, brokerBootstrap: bootstrap,
                 timeout: .seconds(timeout)),
             logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = tiers.map { .init(service: $0) }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: members)]
+        services += tiers.map { .init(service: $0) }
         services.append(.init(service: projector))
         services.append(.init(service: gatewayApp))
         services.append(

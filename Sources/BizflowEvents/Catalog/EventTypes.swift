@@ -55,3 +55,8 @@ public typealias ReassignLead = Bizflow_Commands_V1_ReassignLead
 public typealias AcceptAssignment = Bizflow_Commands_V1_AcceptAssignment
 public typealias ReviewDecision = Bizflow_Commands_V1_ReviewDecision
 public typealias CancelOrder = Bizflow_Commands_V1_CancelOrder
+
+// Operational records (not domain events: no tenant, never in the catalog).
+public typealias MemberState = Bizflow_Ops_V1_MemberState
+public typealias AssignedPartitions = Bizflow_Ops_V1_AssignedPartitions
+public typealias MemberStatus = Bizflow_Ops_V1_MemberStatus

@@ -145,6 +145,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         return TopicPartitionList.partitions(list)
     }
 
+    /// The member id the group coordinator gave this consumer (nil before it joined).
+    public func memberID() -> String? {
+        guard let id = rd_kafka_memberid(rk) else { return nil }
+        defer { rd_kafka_mem_free(rk, id) }
+        let text = String(cString: id)
+        return text.isEmpty ? nil : text
+    }
+
     /// The group generation and member id, for `KafkaProducer.sendOffsetsToTransaction`.
     public func groupMetadata() throws(KafkaError) -> ConsumerGroupMetadata {
         guard let pointer = rd_kafka_consumer_group_metadata(rk) else {

@@ -8,6 +8,8 @@ public struct ProducerMessage: Sendable {
     public var headers: [KafkaHeader]
     /// Milliseconds since the epoch, or nil for "now".
     public var timestampMs: Int64?
+    /// A null value (not an empty one): what compaction takes as "delete this key".
+    public var isTombstone = false
 
     public init(
         topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = [],
@@ -23,5 +25,12 @@ public struct ProducerMessage: Sendable {
 
     public init(topic: String, partition: Int32? = nil, key: String, value: [UInt8], headers: [KafkaHeader] = []) {
         self.init(topic: topic, partition: partition, key: Array(key.utf8), value: value, headers: headers)
+    }
+
+    /// A tombstone: compaction removes `key` from the topic.
+    public static func tombstone(topic: String, key: String, headers: [KafkaHeader] = []) -> ProducerMessage {
+        var message = ProducerMessage(topic: topic, key: key, value: [], headers: headers)
+        message.isTombstone = true
+        return message
     }
 }

@@ -48,7 +48,8 @@ final class ProducerCore: @unchecked Sendable {
         let err = message.value.withUnsafeBytes { value in
             withKeyBytes(message.key) { keyPointer, keyCount in
                 bz_produce(
-                    rk, message.topic, message.partition ?? -1, keyPointer, keyCount, value.baseAddress, value.count,
+                    rk, message.topic, message.partition ?? -1, keyPointer, keyCount,
+                    message.isTombstone ? nil : value.baseAddress, message.isTombstone ? 0 : value.count,
                     headers, message.timestampMs ?? 0, opaque)
             }
         }

@@ -4,5 +4,6 @@
 #include "bizflow/common/v1/common.pb-c.h"
 #include "bizflow/inventory/v1/inventory.pb-c.h"
 #include "bizflow/leads/v1/leads.pb-c.h"
+#include "bizflow/ops/v1/ops.pb-c.h"
 #include "bizflow/orders/v1/orders.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"

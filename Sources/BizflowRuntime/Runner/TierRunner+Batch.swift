@@ -39,6 +39,7 @@ extension TierRunner {
         metrics.consumed.increment(by: processed)
         metrics.batchSize.record(processed)
         try await commit(out, touched: touched)
+        if let member { settings.members?.processed(member, processed) }
         metrics.batchDuration.record(duration: ContinuousClock.now - started)
         if let consumer {
             metrics.lag.record(consumer.lag(Array(owned)).values.reduce(0, +))

@@ -45,6 +45,10 @@ extension TierRunner {
                 try await producer.sendBatch(markers)
                 try await producer.sendOffsetsToTransaction(offsets, group: consumer.groupMetadata())
                 try await producer.commitTransaction()
+                // The same offsets again, outside the transaction: brokers that do not store transactional offsets
+                // (the embedded one) would show lag tools nothing. Positions come from the changelog markers, so
+                // these are informational only.
+                try? consumer.commitAsync(offsets)
             case .atLeastOnce:
                 try await producer.sendBatch(out + changelog)
                 try await producer.flush()

@@ -29,6 +29,8 @@ public actor TierRunner: Service {
     var sequence = 0
     var consumer: KafkaConsumer?
     var producer: KafkaProducer?
+    /// This runner's entry in the member status topic.
+    var member: MemberKey?
 
     public init(settings: TierSettings, tier: any Tier, logger: Logger) {
         self.settings = settings
@@ -51,6 +53,7 @@ public actor TierRunner: Service {
         let producer = try makeProducer()
         self.producer = producer
         if settings.mode == .exactlyOnce { try await producer.initTransactions() }
+        member = settings.members?.join(group: settings.groupID, tier: settings.name, instance: settings.instanceID)
         let consumer = try makeConsumer()
         self.consumer = consumer
         logger.info(
@@ -78,6 +81,7 @@ public actor TierRunner: Service {
         await producer.close()
         self.consumer = nil
         self.producer = nil
+        if let member { settings.members?.leave(member) }
     }
 
     private func makeProducer() throws -> KafkaProducer {
@@ -132,6 +136,7 @@ public actor TierRunner: Service {
                 pendingAborted[partition] = nil
             }
         }
+        if let member { settings.members?.revoked(member, partitions) }
     }
 
     private func assign(_ partitions: [TopicPartition]) async -> [TopicPartition: Int64] {
@@ -147,6 +152,7 @@ public actor TierRunner: Service {
             }
             var start: [TopicPartition: Int64] = [:]
             for tp in partitions { if let offset = positions[tp] { start[tp] = offset } }
+            if let member { settings.members?.assigned(member, partitions, memberID: consumer?.memberID()) }
             return start
         }
     }

@@ -30,6 +30,8 @@ public struct TierSettings: Sendable {
     public var metricsFactory: (any MetricsFactory)?
     /// Extra librdkafka consumer settings (e.g. session timeouts).
     public var consumerProperties: [String: String] = [:]
+    /// Where the runner reports its group membership (for `bizflow ops groups`); nil: not reported.
+    public var members: MemberReporter?
 
     public init(name: String, groupID: String, inputs: [String], changelog: String, kafka: KafkaConfig, instanceID: String) {
         self.name = name
