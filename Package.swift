@@ -179,7 +179,7 @@ let package = Package(
             name: "BizflowCLITests",
             dependencies: [
                 "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
-                "BizflowOrders",
+                "BizflowOrders", "BizflowHTTP", .product(name: "Yams", package: "Yams"),
             ]
         ),
     ]

@@ -40,6 +40,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Dead-letter a key's later events behind a failed one until it is replayed.")
     var parkKeys = false
 
+    @Option(help: "Serve Prometheus /metrics and /healthz on this port (off when not given; 0 picks a free one).")
+    var metricsPort: Int?
+
+    @Option(help: "Address the metrics endpoint listens on.")
+    var metricsHost = "127.0.0.1"
+
     @OptionGroup var topologyOptions: TopologyOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var kafka: KafkaOptions
@@ -56,6 +62,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = kafka.logger("bizflow.run")
+        let registry = metricsPort.map { _ in MetricsEndpoint.bootstrap() }
         let topology = try topologyOptions.loadChecked()
         let names = all ? TierRunners.names : tiers.filter { $0 != "projector" }
         let instanceID = instance ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
@@ -84,6 +91,9 @@ struct RunCommand: AsyncParsableCommand {
             settings.members = members
             settings.instanceID = instanceID
             services.append(Projector(settings: settings, database: connection, logger: logger))
+        }
+        if let registry, let metricsPort {
+            services.append(MetricsEndpoint.application(registry: registry, host: metricsHost, port: metricsPort, logger: logger))
         }
         let running = names + (tiers.contains("projector") ? ["projector"] : [])
         print("running \(running.joined(separator: ", ")) (\(mode), instance \(instanceID)); SIGTERM or Ctrl-C stops")

@@ -3,8 +3,8 @@ import ArgumentParser
 /// `bizflow topology apply|check|graph`.
 struct TopologyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "topology", abstract: "Validate, apply or draw Topology/topology.yaml.",
-        subcommands: [Apply.self, Check.self, Graph.self])
+        commandName: "topology", abstract: "Validate, apply, draw or render deployments of Topology/topology.yaml.",
+        subcommands: [Apply.self, Check.self, Graph.self, Render.self])
 
     /// `topology check`: every problem, with its line.
     struct Check: AsyncParsableCommand {
@@ -20,11 +20,20 @@ struct TopologyCommand: AsyncParsableCommand {
     /// `topology apply`: create the missing topics (idempotent).
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the topics that do not exist yet.")
+        @Option(help: "Replication factor of every topic, overriding the file (e.g. 1 on a single-broker cluster).")
+        var replication: Int?
         @OptionGroup var topologyOptions: TopologyOptions
         @OptionGroup var kafka: KafkaOptions
 
+        func validate() throws {
+            if let replication, replication < 1 { throw ValidationError("--replication must be at least 1") }
+        }
+
         func run() async throws {
-            let topology = try topologyOptions.loadChecked()
+            var topology = try topologyOptions.loadChecked()
+            if let replication {
+                for index in topology.topics.indices { topology.topics[index].replication = replication }
+            }
             let admin = try KafkaAdmin(config: try kafka.kafkaConfig(), logger: kafka.logger("bizflow.topology"))
             let outcome: [String: TopicCreation]
             do {

@@ -63,6 +63,7 @@ public struct Gateway: Sendable {
         GatewayContext.bodyLimit = settings.bodyLimit
         let router = Router(context: GatewayContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: MetricsMiddleware())  // request counts and durations per route, for /metrics
         let auth = AuthMiddleware(
             database: database, limiter: RateLimiter(rate: settings.ratePerKey, burst: settings.burstPerKey),
             cacheTTL: settings.keyCacheTTL)
