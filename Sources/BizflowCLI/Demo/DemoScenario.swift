@@ -39,7 +39,7 @@ struct DemoScenario: Service {
             try await producer.flush()
         }
         let driver = WorkloadDriver(plan: plan, send: send)
-        let watching = try watch(driver)
+        let watching = try DriverFeed.start(driver, kafka: broker.kafkaConfig, group: "bizflow-demo-driver", logger: logger)
         defer { watching.cancel() }
 
         try await send(plan.stock, "inventory.stock")
@@ -118,25 +118,6 @@ struct DemoScenario: Service {
             try await group.waitForAll()
         }
         bar.finish(Int64(bodies.count), of: Int64(bodies.count))
-    }
-
-    /// Feeds the people-and-carriers driver from the order topics.
-    private func watch(_ driver: WorkloadDriver) throws -> Task<Void, Never> {
-        var configuration = KafkaConsumer.Configuration(
-            kafka: broker.kafkaConfig, groupID: "bizflow-demo-driver", topics: ["orders.assessed", "orders.reserved", "orders.fulfilment"])
-        configuration.properties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "fetch.wait.max.ms": "100"]
-        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
-        return Task {
-            var seen = Set<String>()
-            while !Task.isCancelled {
-                guard let batch = try? await consumer.nextBatch(max: 500, timeout: .milliseconds(200)) else { break }
-                for message in batch {
-                    guard let (envelope, event) = try? EventRecord.decode(message), seen.insert(envelope.id).inserted else { continue }
-                    await driver.saw(event)
-                }
-            }
-            await consumer.close()
-        }
     }
 
     /// Waits, with a progress bar, until the projections show what the plan leads to and simulated time has let

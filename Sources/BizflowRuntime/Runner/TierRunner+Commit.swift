@@ -44,7 +44,7 @@ extension TierRunner {
                 try await producer.flush()
                 try await producer.sendBatch(markers)
                 try await producer.sendOffsetsToTransaction(offsets, group: consumer.groupMetadata())
-                try await producer.commitTransaction()
+                try await producer.commitTransaction(timeout: settings.commitTimeout)
                 // The same offsets again, outside the transaction: brokers that do not store transactional offsets
                 // (the embedded one) would show lag tools nothing. Positions come from the changelog markers, so
                 // these are informational only.

@@ -30,6 +30,12 @@ public struct TierSettings: Sendable {
     public var metricsFactory: (any MetricsFactory)?
     /// Extra librdkafka consumer settings (e.g. session timeouts).
     public var consumerProperties: [String: String] = [:]
+    /// How long a transaction's commit may take before its outcome counts as unknown (the producer is then
+    /// re-initialised and the batch re-processed from the last commit): the Kafka configuration's
+    /// `transaction.timeout.ms` when set, else 30 s.
+    public var commitTimeout: Duration {
+        kafka.properties["transaction.timeout.ms"].flatMap { Int($0) }.map { .milliseconds($0) } ?? .seconds(30)
+    }
     /// Where the runner reports its group membership (for `bizflow ops groups`); nil: not reported.
     public var members: MemberReporter?
 
