@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // C libraries, each behind a system-library target with a typed shim header.
@@ -119,6 +120,8 @@ let package = Package(
             dependencies: [
                 "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads", "BizflowOrders",
                 "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowGateway", "BizflowWorkload", "BizflowHTTP",
+                "RawLibrdkafka", "RawLibpq",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -128,6 +131,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "bizflow", dependencies: ["BizflowCLI"]),
+        // The references `bizflow bench` and the benchmarks measure against: the same loops on the C APIs, no Swift.
+        .target(name: "RawLibrdkafka", path: "Benchmarks/RawLibrdkafka", linkerSettings: [.linkedLibrary("rdkafka")]),
+        .target(name: "RawLibpq", path: "Benchmarks/RawLibpq", linkerSettings: [.linkedLibrary("pq")]),
         // A C producer for programs that are not Swift: protobuf-c + librdkafka.
         .executableTarget(name: "bizflow-emit", dependencies: ["BizflowProtosC", "CRdKafka"]),
         .testTarget(name: "BizflowEventsTests", dependencies: ["BizflowEvents", "BizflowProtosC"]),
@@ -191,15 +197,12 @@ if ProcessInfo.processInfo.environment["BIZFLOW_BENCHMARKS"] != nil {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]))
     package.targets += [
-        // The reference: the same loops written directly on librdkafka's C API.
-        .target(name: "RawLibrdkafka", path: "Benchmarks/RawLibrdkafka", linkerSettings: [.linkedLibrary("rdkafka")]),
         .executableTarget(
             name: "Transport",
             dependencies: ["RawLibrdkafka", "BizflowKafka", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/Transport",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        .target(name: "RawLibpq", path: "Benchmarks/RawLibpq", linkerSettings: [.linkedLibrary("pq")]),
         .executableTarget(
             name: "Projector",
             dependencies: [

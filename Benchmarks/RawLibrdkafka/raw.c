@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static rd_kafka_t *new_client(rd_kafka_type_t type, const char *bootstrap, const char *group) {
     char errstr[512];
@@ -82,14 +83,27 @@ int raw_consume(const char *bootstrap, const char *topic, const char *group, int
 }
 
 int raw_copy(const char *bootstrap, const char *input, const char *output, const char *group, int count) {
+    return raw_copy_timed(bootstrap, input, output, group, count, NULL);
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int raw_copy_timed(const char *bootstrap, const char *input, const char *output, const char *group, int count,
+                   double *active_seconds) {
     rd_kafka_t *consumer = subscribe(bootstrap, input, group);
     rd_kafka_t *producer = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL);
     if (consumer == NULL || producer == NULL) return -1;
     int copied = 0, rc = 0;
+    double first = 0;
     while (copied < count && rc == 0) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(consumer, 1000);
         if (m == NULL) continue;
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            if (copied == 0) first = now_seconds();
             rc = produce_one(producer, output, m->key, m->key_len, m->payload, m->len);
             copied++;
         }
@@ -97,6 +111,7 @@ int raw_copy(const char *bootstrap, const char *input, const char *output, const
         rd_kafka_poll(producer, 0);
     }
     if (rd_kafka_flush(producer, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) rc = -1;
+    if (active_seconds != NULL) *active_seconds = now_seconds() - first;
     rd_kafka_consumer_close(consumer);
     rd_kafka_destroy(consumer);
     rd_kafka_destroy(producer);

@@ -9,4 +9,7 @@ int raw_produce(const char *bootstrap, const char *topic, int count, int size);
 int raw_consume(const char *bootstrap, const char *topic, const char *group, int count);
 /// Reads `count` records from `input` and writes each to `output`, then flushes. Returns 0 on success.
 int raw_copy(const char *bootstrap, const char *input, const char *output, const char *group, int count);
+/// raw_copy, also giving the seconds from the first record consumed to the end of the flush (the group join left out).
+int raw_copy_timed(const char *bootstrap, const char *input, const char *output, const char *group, int count,
+                   double *active_seconds);
 #endif

@@ -52,13 +52,9 @@ struct ChaosCommand: AsyncParsableCommand {
         var logger = logging.logger("bizflow.chaos")
         // The suite's own clients see every injected broker fault: those errors are the point, not news.
         if logger.logLevel >= .warning { logger.logLevel = .critical }
-        guard let url = database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] else {
-            printError("chaos needs PostgreSQL: run ops/chaos (it starts a throwaway cluster) or set DATABASE_URL")
-            throw ExitCode(1)
-        }
+        let url = try database.requiredURL(for: "chaos", script: "ops/chaos")
         let topology = try topologyOptions.loadChecked()
-        let connection = database.connection(logger, name: "chaos")
-        try await Migrator().migrate(connection, logger: logger)
+        let connection = try await database.migrated(logger, name: "chaos")
         var options = ChaosRun.Options(databaseURL: url, logDirectory: URL(fileURLWithPath: logs))
         options.leads = ci ? min(leads, 150) : leads
         options.orders = ci ? min(orders, 40) : orders

@@ -1,4 +1,5 @@
 import BizflowKafka
+import BizflowRuntime
 import BizflowPostgres
 import Foundation
 import Logging
@@ -68,7 +69,7 @@ struct ChaosInjector: Sendable {
             let rounds = 2
             for _ in 0..<rounds {
                 try await pause(2_000...4_000)
-                let status = await Self.run("ops/pg", ["restart", directory])
+                let status = await ProcessCPU.run("ops/pg", ["restart", directory]).status
                 guard status == 0 else { return ChaosInjection(runs: 0, problems: ["ops/pg restart failed (\(status))"]) }
             }
             return ChaosInjection(runs: rounds)
@@ -96,7 +97,13 @@ struct ChaosInjector: Sendable {
         // Past the session timeout the stopped member is out of the group. A replacement joining earlier would start
         // a rebalance that waits for the stopped member up to max.poll.interval.ms, as a real broker does.
         try await Task.sleep(for: .seconds(12))
-        try processes.start("\(kind)-replacement", tiers: [kind], instance: "\(kind)-1")
+        let replacement = "\(kind)-replacement"
+        try processes.start(replacement, tiers: [kind], instance: "\(kind)-1")
+        guard try await owns(replacement) else {
+            processes.signal(kind, SIGCONT)
+            await gate.release()
+            return ChaosInjection(runs: 0, problems: ["the replacement never owned the partitions of the stopped process"])
+        }
         await gate.waitUntilHolding()
         var before = try await footprint()
         // Quiet: nothing moved for 5 s (the replacement has finished what was sent).
@@ -123,6 +130,21 @@ struct ChaosInjector: Sendable {
             : "the resumed zombie wrote nothing; still running 20 s after new work (it rejoined the group idle)"
         if exited && status == 0 { problems.append("the zombie exited 0 instead of reporting it was fenced") }
         return ChaosInjection(runs: 1, notes: [note], problems: problems)
+    }
+
+    /// Waits (up to 2 minutes) until the slot's process reports itself running with partitions in the member topic.
+    private func owns(_ slot: String) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            if let pid = processes.pid(slot),
+                let members = try? await MemberDirectory.read(kafka: broker.kafkaConfig, partitions: 1, logger: logger),
+                members.contains(where: { $0.pid == pid && $0.state == .running && !$0.assignment.isEmpty })
+            {
+                return true
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+        return false
     }
 
     /// What a zombie could change while the workload is quiet: every record count in Kafka (not the member status
@@ -167,21 +189,6 @@ struct ChaosInjector: Sendable {
         return ChaosInjection(runs: 1, notes: [note], problems: bounded ? [] : ["memory grew by more than 256 MB while blocked"])
     }
 
-    /// Runs a program to completion on a thread of its own; its exit status. posix_spawn and waitpid, not
-    /// Foundation's Process, whose waitUntilExit can miss the exit of a short-lived child.
-    static func run(_ path: String, _ arguments: [String]) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var pid: pid_t = 0
-                let argv = ([path] + arguments).map { strdup($0) } + [nil]
-                defer { argv.forEach { free($0) } }
-                guard posix_spawn(&pid, path, nil, nil, argv, environ) == 0 else { return continuation.resume(returning: -1) }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-            }
-        }
-    }
 }
 
 /// What an injection did: how many times, what it measured, and what went wrong.

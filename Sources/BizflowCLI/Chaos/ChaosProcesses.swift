@@ -81,13 +81,7 @@ final class ChaosProcesses: @unchecked Sendable {
     }
 
     /// Resident memory of the slot's process in bytes (from /proc), or nil.
-    func residentBytes(_ slot: String) -> Int? {
-        guard let pid = pid(slot), let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        else { return nil }
-        return kilobytes * 1024
-    }
+    func residentBytes(_ slot: String) -> Int? { pid(slot).flatMap(ProcessCPU.residentBytes) }
 
     /// SIGCONT (a stopped process would never see SIGTERM) and SIGTERM every process; SIGKILL what is left after
     /// `grace`.

@@ -45,7 +45,7 @@ struct ChaosRun {
         _ = try await topology.apply(to: broker)
         try await ProjectionAdmin.reset(database: database, group: "projector")
 
-        let sink = fault == .webhooks ? DemoSink(.flaky(slow: .seconds(1), dead: Self.isDead)) : DemoSink()
+        let sink = fault == .webhooks ? DemoSink(.flaky(slow: .milliseconds(300), dead: Self.isDead)) : DemoSink()
         let sinkGroup = ServiceGroup(configuration: .init(services: [sink.application(logger: logger)], logger: logger))
         let sinkTask = Task { try await sinkGroup.run() }
         let sinkURL = try await sink.url()

@@ -1,0 +1,133 @@
+import ArgumentParser
+import BizflowEvents
+import BizflowKafka
+import BizflowPostgres
+import BizflowProjector
+import Foundation
+import RawLibpq
+import RawLibrdkafka
+
+/// `bizflow bench-raw copy|load` (hidden): the C references of `bizflow bench`, each run in a process of its own so
+/// its CPU time is only its own. `copy` is the librdkafka consume → produce loop; `load` sends the projector's SQL for
+/// the same events through libpq's C API, a pipeline per transaction.
+struct BenchRawCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-raw", abstract: "C reference loops for bizflow bench.", shouldDisplay: false)
+
+    @Argument(help: "copy or load") var loop: String
+    @Option var bootstrap = ""
+    @Option var input = ""
+    @Option var output = ""
+    @Option var count = 10_000
+    @Option var url = ""
+    @Option var batch = 500
+    @Option(help: "Where to write the loop's wall and CPU seconds (the loop only, not the set-up).") var report = ""
+
+    func run() async throws {
+        switch loop {
+        case "copy":
+            // Timed from the first record: the group join (seconds on the embedded broker) is not copying.
+            var active = 0.0
+            try measured(wall: { active }) {
+                raw_copy_timed(bootstrap, input, output, "raw-copy-\(UUID().uuidString.prefix(8))", Int32(count), &active)
+            }
+        case "load":
+            try load()
+        default:
+            throw ValidationError("copy or load")
+        }
+    }
+
+    /// Runs the C loop and writes its wall and CPU seconds (this process, only while the loop runs) to `report`.
+    private func measured(wall: (() -> Double)? = nil, _ loop: () -> Int32) throws {
+        func cpu() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        let (wallBefore, cpuBefore) = (Date(), cpu())
+        guard loop() == 0 else { throw ExitCode(1) }
+        let text = "\(wall?() ?? Date().timeIntervalSince(wallBefore)) \(cpu() - cpuBefore)"
+        try text.write(toFile: report, atomically: true, encoding: .utf8)
+    }
+
+    /// The projector's statements for `count` captured-and-scored leads, `batch` events per transaction.
+    private func load() throws {
+        var sql: [UnsafePointer<CChar>?] = []
+        var nparams: [Int32] = []
+        var params: [UnsafePointer<CChar>?] = []
+        var txStart: [Int32] = [0]
+        let events = (0..<count).map { index -> (EventEnvelope, any DomainEvent) in
+            let lead = BenchPipeline.lead(1_000_000_000 + index)
+            return (EventEnvelope(source: "bizflow/bench", type: LeadCaptured.eventType, tenantID: lead.tenantID), lead)
+        }
+        for start in stride(from: 0, to: events.count, by: batch) {
+            let chunk = events[start..<min(start + batch, events.count)]
+            var statements = chunk.flatMap { Projection.statements(for: $0.1, envelope: $0.0) }
+            statements.append(ProjectorStore.markApplied(chunk.map(\.0.id)))
+            statements += ProjectorStore.saveOffsets(
+                group: "raw-load", [TopicPartition("raw-load", 0): (Int64(start + chunk.count), nil)])
+            for statement in statements {
+                sql.append(UnsafePointer(strdup(statement.sql)))
+                nparams.append(Int32(statement.parameters.count))
+                params += statement.parameters.map { $0.text.map { UnsafePointer(strdup($0)) } ?? nil }
+            }
+            txStart.append(Int32(sql.count))
+        }
+        defer { for pointer in sql + params { free(UnsafeMutablePointer(mutating: pointer)) } }
+        try measured { raw_pg_load(url, Int32(txStart.count - 1), txStart, sql, nparams, params) }
+    }
+}
+
+/// The C references, measured in child processes.
+enum BenchReferences {
+    struct Result: Sendable {
+        var name: String
+        var records: Int
+        var wall: Double
+        var cpu: Double
+        var perSecond: Double { wall > 0 ? Double(records) / wall : 0 }
+        var cpuPerRecordMicros: Double { records > 0 ? cpu / Double(records) * 1e6 : 0 }
+    }
+
+    /// The C copier over `count` records the size of a captured lead (produced first, by C too).
+    static func copier(broker: EmbeddedBroker, count: Int, size: Int) async throws -> Result {
+        let input = "bench.raw.in.\(UUID().uuidString.prefix(6))"
+        let output = "bench.raw.out.\(UUID().uuidString.prefix(6))"
+        _ = try await broker.createTopics([
+            TopicSpec(name: input, partitions: 6, replicationFactor: 1), TopicSpec(name: output, partitions: 6, replicationFactor: 1),
+        ])
+        guard raw_produce(broker.bootstrapServers, input, Int32(count), Int32(size)) == 0 else {
+            throw BenchError("the C producer could not fill the copier's input topic")
+        }
+        let (wall, cpu) = try await child(
+            ["copy", "--bootstrap", broker.bootstrapServers, "--input", input, "--output", output, "--count", "\(count)"], "the C copier")
+        return Result(name: "C librdkafka copier", records: count, wall: wall, cpu: cpu)
+    }
+
+    /// The C libpq loader with the projector's SQL for `count` events.
+    static func loader(url: String, count: Int) async throws -> Result {
+        let (wall, cpu) = try await child(["load", "--url", url, "--count", "\(count)"], "the C loader")
+        return Result(name: "C libpq loader", records: count, wall: wall, cpu: cpu)
+    }
+
+    /// Runs `bizflow bench-raw …` and reads the loop's wall and CPU seconds from its report.
+    private static func child(_ arguments: [String], _ name: String) async throws -> (wall: Double, cpu: Double) {
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("bizflow-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let run = await ProcessCPU.run(binary, ["bench-raw"] + arguments + ["--report", report])
+        guard run.status == 0, let text = try? String(contentsOfFile: report, encoding: .utf8) else {
+            throw BenchError("\(name) failed (exit status \(run.status))")
+        }
+        let numbers = text.split(separator: " ").compactMap { Double($0) }
+        guard numbers.count == 2 else { throw BenchError("\(name) wrote an unreadable report") }
+        return (numbers[0], numbers[1])
+    }
+}
+
+/// A benchmark step that cannot go on.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// The results of `bizflow bench`: per phase and tier, and the ratios against the C references of the same run.
+struct BenchReport {
+    var phases: [BenchPipeline.Phase]
+    var copier: BenchReferences.Result
+    var loader: BenchReferences.Result
+
+    /// The phase the tier ratios come from: the busiest (the backlog: every tier works flat out).
+    var busiest: BenchPipeline.Phase? { phases.max { $0.throughput < $1.throughput } }
+
+    func perSecond(_ phase: BenchPipeline.Phase, _ tier: String) -> Double {
+        phase.seconds > 0 ? Double(phase.processed[tier] ?? 0) / phase.seconds : 0
+    }
+
+    func cpuPerEvent(_ phase: BenchPipeline.Phase, _ tier: String) -> Double {
+        let processed = phase.processed[tier] ?? 0
+        return processed > 0 ? (phase.cpu[tier] ?? 0) / Double(processed) * 1e6 : 0
+    }
+
+    func table() -> String {
+        func f(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
+        var rows = [["phase", "offered/s", "projected/s", "p50 ms", "p99 ms", "p99.9 ms"]]
+        for phase in phases {
+            rows.append([
+                phase.name, phase.offered > 0 ? f(phase.offered) : "-", f(phase.throughput), f(phase.percentile(50), 1),
+                f(phase.percentile(99), 1), f(phase.percentile(99.9), 1),
+            ])
+        }
+        var tiers = [["phase", "tier", "events/s", "CPU µs/event", "RSS MB"]]
+        for phase in phases {
+            for tier in BenchPipeline.tiers {
+                let low = phase.rssLow[tier].map { "\($0 / 1_048_576)–" } ?? ""
+                tiers.append([
+                    phase.name, tier, f(perSecond(phase, tier)), f(cpuPerEvent(phase, tier), 1),
+                    low + "\((phase.rss[tier] ?? 0) / 1_048_576)",
+                ])
+            }
+        }
+        var ratios = [["ratio (same run)", "value", "target"]]
+        for (name, value, target) in ratioList() { ratios.append([name, f(value, 2), target]) }
+        let references = [
+            ["reference", "records/s", "CPU µs/record"],
+            [copier.name, f(copier.perSecond), f(copier.cpuPerRecordMicros, 1)],
+            [loader.name, f(loader.perSecond), f(loader.cpuPerRecordMicros, 1)],
+        ]
+        return [TextTable.render(rows), TextTable.render(tiers), TextTable.render(references), TextTable.render(ratios)]
+            .joined(separator: "\n\n")
+    }
+
+    /// (what, value, target) for every ratio the targets name.
+    func ratioList() -> [(String, Double, String)] {
+        guard let busiest else { return [] }
+        var list: [(String, Double, String)] = []
+        for tier in ["scoring", "assignment"] {
+            list.append(("\(tier) CPU/event ÷ copier CPU/record", cpuPerEvent(busiest, tier) / max(copier.cpuPerRecordMicros, 0.001), "≤ 2"))
+            list.append(("\(tier) events/s ÷ copier records/s", perSecond(busiest, tier) / max(copier.perSecond, 0.001), "≥ 0.8"))
+        }
+        list.append(("projector events/s ÷ loader records/s", perSecond(busiest, "projector") / max(loader.perSecond, 0.001), "≥ 0.6"))
+        if let backlog = phases.first(where: { $0.name.hasPrefix("backlog") }) {
+            for tier in BenchPipeline.tiers {
+                let high = Double(backlog.rss[tier] ?? 0), low = Double(max(backlog.rssLow[tier] ?? 1, 1))
+                list.append(("\(tier) RSS highest ÷ lowest while a backlog drains", high / low, "flat (≈ 1)"))
+            }
+        }
+        return list
+    }
+
+    var json: [String: Any] {
+        [
+            "machine": machine,
+            "phases": phases.map { phase in
+                [
+                    "name": phase.name, "offered_per_s": phase.offered, "sent": phase.sent, "projected": phase.projected,
+                    "projected_per_s": phase.throughput, "seconds": phase.seconds,
+                    "latency_ms": ["p50": phase.percentile(50), "p99": phase.percentile(99), "p99.9": phase.percentile(99.9)],
+                    "tiers": Dictionary(uniqueKeysWithValues: BenchPipeline.tiers.map { tier in
+                        (tier, [
+                            "events_per_s": perSecond(phase, tier), "cpu_us_per_event": cpuPerEvent(phase, tier),
+                            "rss_bytes": phase.rss[tier] ?? 0, "rss_low_bytes": phase.rssLow[tier] ?? 0,
+                        ] as [String: Any])
+                    }),
+                ] as [String: Any]
+            },
+            "references": [copier, loader].map {
+                ["name": $0.name, "records": $0.records, "records_per_s": $0.perSecond, "cpu_us_per_record": $0.cpuPerRecordMicros]
+            },
+            "ratios": ratioList().map { ["ratio": $0.0, "value": $0.1, "target": $0.2] },
+        ]
+    }
+
+    /// Where the numbers came from.
+    var machine: [String: Any] {
+        let info = ProcessInfo.processInfo
+        return [
+            "host": info.hostName, "cores": info.activeProcessorCount, "memory_gib": Int(info.physicalMemory >> 30),
+            "os": info.operatingSystemVersionString, "date": Date().formatted(.iso8601),
+        ]
+    }
+}
