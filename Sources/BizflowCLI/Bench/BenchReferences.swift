@@ -6,6 +6,7 @@ import BizflowProjector
 import Foundation
 import RawLibpq
 import RawLibrdkafka
+import SwiftProtobuf
 
 /// `bizflow bench-raw copy|load` (hidden): the C references of `bizflow bench`, each run in a process of its own so
 /// its CPU time is only its own. `copy` is the librdkafka consume → produce loop; `load` sends the projector's SQL for
@@ -38,6 +39,31 @@ struct BenchRawCommand: AsyncParsableCommand {
         }
     }
 
+    /// A lead's events as the projector sees them: captured, scored, assigned.
+    static func leadEvents(_ index: Int) -> [any DomainEvent] {
+        let lead = BenchPipeline.lead(index)
+        let scored = LeadScored.with {
+            $0.leadID = lead.leadID
+            $0.tenantID = lead.tenantID
+            $0.total = 72
+            $0.band = .warm
+            $0.confidence = 0.8
+            $0.reasons = [ScoreReason.with { $0.factor = "title"; $0.points = 20; $0.detail = "CTO" }]
+            $0.lead = lead
+            $0.scoredAt = Google_Protobuf_Timestamp(date: Date())
+        }
+        let assigned = LeadAssigned.with {
+            $0.leadID = lead.leadID
+            $0.tenantID = lead.tenantID
+            $0.repID = "rep-1"
+            $0.repName = "Rita"
+            $0.strategy = "territory"
+            $0.scored = scored
+            $0.assignedAt = Google_Protobuf_Timestamp(date: Date())
+        }
+        return [lead, scored, assigned]
+    }
+
     /// Runs the C loop and writes its wall and CPU seconds (this process, only while the loop runs) to `report`.
     private func measured(wall: (() -> Double)? = nil, _ loop: () -> Int32) throws {
         func cpu() -> Double {
@@ -51,20 +77,25 @@ struct BenchRawCommand: AsyncParsableCommand {
         try text.write(toFile: report, atomically: true, encoding: .utf8)
     }
 
-    /// The projector's statements for `count` captured-and-scored leads, `batch` events per transaction.
+    /// The projector's statements for `count` events of the lead pipeline, `batch` events per transaction.
     private func load() throws {
         var sql: [UnsafePointer<CChar>?] = []
         var nparams: [Int32] = []
         var params: [UnsafePointer<CChar>?] = []
         var txStart: [Int32] = [0]
-        let events = (0..<count).map { index -> (EventEnvelope, any DomainEvent) in
-            let lead = BenchPipeline.lead(1_000_000_000 + index)
-            return (EventEnvelope(source: "bizflow/bench", type: LeadCaptured.eventType, tenantID: lead.tenantID), lead)
+        // What the projector sees per lead in the pipeline: captured, scored, assigned (count is in events).
+        var all: [(EventEnvelope, any DomainEvent)] = []
+        var index = 0
+        while all.count < count {
+            for event in Self.leadEvents(1_000_000_000 + index) where all.count < count {
+                all.append((EventEnvelope(source: "bizflow/bench", type: type(of: event).eventType, tenantID: event.tenantID), event))
+            }
+            index += 1
         }
-        for start in stride(from: 0, to: events.count, by: batch) {
-            let chunk = events[start..<min(start + batch, events.count)]
+        for start in stride(from: 0, to: all.count, by: batch) {
+            let chunk = all[start..<min(start + batch, all.count)]
             var statements = chunk.flatMap { Projection.statements(for: $0.1, envelope: $0.0) }
-            statements.append(ProjectorStore.markApplied(chunk.map(\.0.id)))
+            statements.append(ProjectorStore.markApplied(chunk.map { $0.0.id }))
             statements += ProjectorStore.saveOffsets(
                 group: "raw-load", [TopicPartition("raw-load", 0): (Int64(start + chunk.count), nil)])
             for statement in statements {

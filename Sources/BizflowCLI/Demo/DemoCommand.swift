@@ -17,7 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the whole system on an embedded broker and PostgreSQL with a synthetic workload (ops/demo starts PostgreSQL).")
 
-    @Option(help: "Leads to capture (through the HTTP gateway).") var leads = 2_000
+    @Option(help: "Leads to capture (through the HTTP gateway).") var leads = 3_000
     @Option(help: "Orders to place (straight to Kafka).") var orders = 300
     @Option(help: "Seed of the workload: the same seed, the same business.") var seed: UInt64 = 42
     @Flag(help: "Leave everything running afterwards and print URLs and example requests.") var keepRunning = false
