@@ -96,9 +96,12 @@ struct BenchPipeline {
             if complete && waiting.isEmpty { break }
             for chunk in stride(from: 0, to: waiting.count, by: 5_000) {
                 let slice = Array(waiting[chunk..<min(chunk + 5_000, waiting.count)])
-                let rows = try await database.query(
-                    "SELECT DISTINCT lead_id FROM assignments WHERE tenant_id = $1 AND lead_id = ANY($2::text[])",
-                    [.text(WorkloadPlan.tenant), .textArray(slice)])
+                // A failed read (PostgreSQL restarting) is tried again on the next round, like the projector does.
+                guard
+                    let rows = try? await database.query(
+                        "SELECT DISTINCT lead_id FROM assignments WHERE tenant_id = $1 AND lead_id = ANY($2::text[])",
+                        [.text(WorkloadPlan.tenant), .textArray(slice)])
+                else { continue }
                 let now = ContinuousClock.now
                 for row in 0..<rows.count { if let id = rows.value(row, "lead_id") { seen[id] = now } }
             }

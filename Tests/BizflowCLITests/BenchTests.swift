@@ -1,0 +1,32 @@
+import BizflowTestSupport
+import Foundation
+import Testing
+
+@Suite("bizflow bench", .enabled(if: postgresAvailable, "needs PostgreSQL: run ops/test"))
+struct BenchTests {
+    @Test("a tiny bench run measures every phase, tier and reference and writes the ratios as JSON (no speed is asserted)")
+    func tinyRun() async throws {
+        let database = try await TestDatabase.create(migrated: false)
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString.prefix(8)).json").path
+        let run = try BizflowProcess([
+            "bench", "--rate", "50", "--seconds", "2", "--ramp", "100", "--backlog", "300", "--reference-records", "2000",
+            "--database-url", database.url, "--json", json,
+        ])
+        let ended = await run.wait()
+        #expect(ended.status == 0 && !ended.killed)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let phases = try #require(report["phases"] as? [[String: Any]])
+        #expect(phases.map { $0["name"] as? String ?? "" }.contains { $0.hasPrefix("half saturation") })
+        for phase in phases {
+            #expect((phase["projected"] as? Int) == (phase["sent"] as? Int), "every lead sent in \(phase["name"] ?? "") reached PostgreSQL")
+            let tiers = try #require(phase["tiers"] as? [String: [String: Any]])
+            #expect(Set(tiers.keys) == ["scoring", "assignment", "projector"])
+            #expect(tiers.values.allSatisfy { ($0["cpu_us_per_event"] as? Double ?? 0) > 0 && ($0["rss_bytes"] as? Int ?? 0) > 0 })
+        }
+        let references = try #require(report["references"] as? [[String: Any]])
+        #expect(references.count == 2 && references.allSatisfy { ($0["records_per_s"] as? Double ?? 0) > 0 })
+        let ratios = try #require(report["ratios"] as? [[String: Any]])
+        #expect(ratios.count >= 5 && ratios.allSatisfy { ($0["value"] as? Double ?? 0) > 0 })
+        await database.connection.close()
+    }
+}
