@@ -52,8 +52,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
                     return Int64(value) ?? Double(value).map { $0 as Any } ?? value
                 }))
             }
-            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+            return jsonText(objects)
         }
     }
 }

@@ -183,22 +183,23 @@ extension BenchPipeline {
         let tracked = SentLeads()
         tracked.add(leads.map(\.leadID))
         tracked.finish()
-        let finished = SentLeads()
-        let watch = Task {
-            defer { finished.finish() }
-            return try await watchProjections(tracked, until: start + .seconds(600))
-        }
-        var peaks: [String: (low: Int, high: Int)] = [:]
-        while true {
-            for tier in Self.tiers {
-                let rss = processes.pid(tier).flatMap(ProcessCPU.residentBytes) ?? 0
-                let current = peaks[tier] ?? (rss, rss)
-                peaks[tier] = (min(current.low, rss), max(current.high, rss))
-            }
-            if finished.snapshot().1 { break }
-            try await Task.sleep(for: .seconds(1))
+        let watch = Task { try await watchProjections(tracked, until: start + .seconds(600)) }
+        // Every tier's lowest and highest RSS, sampled each second until the backlog is drained.
+        let sampler = Task { [processes] in
+            var peaks: [String: (low: Int, high: Int)] = [:]
+            repeat {
+                for tier in Self.tiers {
+                    let rss = processes.pid(tier).flatMap(ProcessCPU.residentBytes) ?? 0
+                    let current = peaks[tier] ?? (rss, rss)
+                    peaks[tier] = (min(current.low, rss), max(current.high, rss))
+                }
+                try? await Task.sleep(for: .seconds(1))
+            } while !Task.isCancelled
+            return peaks
         }
         let seen = try await watch.value
+        sampler.cancel()
+        let peaks = await sampler.value
         var last = start
         for (lead, at) in seen where expected.contains(lead) {
             phase.projected += 1

@@ -40,9 +40,6 @@ public struct DeploymentOptions: Sendable {
 }
 
 extension Topology {
-    /// Tiers the deployments run (every tier of the topology, the projector included), in file order.
-    var deployedTiers: [Tier] { tiers }
-
     /// The partitions of a tier's inputs: the most replicas that can share its work.
     func partitions(of tier: Tier) -> Int {
         tier.consumes.compactMap { topic(named: $0)?.partitions }.max() ?? 1

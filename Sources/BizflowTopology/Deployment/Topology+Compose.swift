@@ -66,7 +66,7 @@ extension Topology {
 
 
             """
-        for tier in deployedTiers {
+        for tier in tiers {  // every tier, the projector included
             text += """
                   # \(tier.name): consumes \(tier.consumes.joined(separator: ", ")) (at most \(partitions(of: tier)) busy replicas)
                   \(tier.name):

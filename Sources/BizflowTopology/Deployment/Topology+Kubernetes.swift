@@ -74,7 +74,7 @@ extension Topology {
 
     func kubernetesTiers(_ options: DeploymentOptions) -> String {
         var text = DeploymentOptions.header("k8s")
-        for tier in deployedTiers {
+        for tier in tiers {  // every tier, the projector included
             let name = Self.workloadName(tier)
             let args = [
                 "run", tier.name, "--instance", "$(POD_NAME)", "--metrics-port", "\(options.metricsPort)", "--metrics-host",
