@@ -5,14 +5,14 @@ import Logging
 import Metrics
 
 /// A consumer-group member. librdkafka is polled on a dedicated thread; records reach Swift through a bounded
-/// buffer, and partitions are paused while the buffer is full.
+/// buffer; while it is full the thread takes nothing more, so librdkafka's bounded prefetch stops fetching.
 public final class KafkaConsumer: @unchecked Sendable {
     /// Settings of a consumer.
     public struct Configuration: Sendable {
         public var kafka: KafkaConfig
         public var groupID: String
         public var topics: [String]
-        /// Records held for the reader before partitions are paused.
+        /// Records held for the reader before the poll thread stops taking more.
         public var bufferCapacity: Int = 10_000
         /// `read_committed` (default) hides records of aborted and open transactions.
         public var readCommitted: Bool = true
@@ -37,9 +37,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let hooks: RebalanceHooks
     private let stopFlag = LockedValue(false)
     private let stopped = DispatchSemaphore(value: 0)
-    private let pausedPartitions = LockedValue<Set<TopicPartition>>([])
     private let consumed: Counter
-    private let pauses: Counter
+    private let fullWaits: Counter
     let groupID: String
 
     var rk: OpaquePointer { handle.rk }
@@ -65,7 +64,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.buffer = MessageBuffer(capacity: configuration.bufferCapacity)
         self.blocking = BlockingQueue(label: "bizflow.consumer.\(configuration.groupID)")
         self.consumed = Counter(label: "bizflow_kafka_consumed_total", dimensions: [("group", configuration.groupID)])
-        self.pauses = Counter(label: "bizflow_kafka_consumer_pauses_total", dimensions: [("group", configuration.groupID)])
+        self.fullWaits = Counter(label: "bizflow_kafka_consumer_buffer_full_total", dimensions: [("group", configuration.groupID)])
         // The rebalance callback reaches this object through the opaque; it only runs on the poll thread,
         // which stops before the object goes away.
         let context = RebalanceContext()
@@ -134,8 +133,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Records waiting in the hand-off buffer.
     public var bufferedCount: Int { buffer.count }
 
-    /// True while fetching is paused because the buffer is full.
-    public var isPaused: Bool { buffer.isPaused }
+    /// True while the buffer is full: the poll thread takes nothing more and librdkafka's prefetch fills up.
+    public var isPaused: Bool { buffer.isFull }
 
     /// The partitions currently assigned to this member.
     public func assignment() throws(KafkaError) -> [TopicPartition] {
@@ -180,10 +179,17 @@ public final class KafkaConsumer: @unchecked Sendable {
         var topicNames: [OpaquePointer: String] = [:]
         while !stopFlag.value {
             handle.drainLogs()
-            if buffer.takeResumeRequest() { resumePaused() }
-            let want = Swift.max(1, Swift.min(buffer.room, slots.count))
+            var want = Swift.min(buffer.room, slots.count)
+            var timeoutMs: Int32 = 100
+            if want <= 0 {
+                fullWaits.increment()
+                if buffer.waitForRoom(timeout: .milliseconds(500)) { continue }
+                // Still full: take at most one record so rebalance events (queued ahead of records) are served.
+                want = 1
+                timeoutMs = 0
+            }
             let n = slots.withUnsafeMutableBufferPointer {
-                rd_kafka_consume_batch_queue(consumerQueue, 100, $0.baseAddress, want)
+                rd_kafka_consume_batch_queue(consumerQueue, timeoutMs, $0.baseAddress, want)
             }
             guard n > 0 else { continue }
             var batch: [KafkaMessage] = []
@@ -198,7 +204,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 batch.append(Self.convert(message, topicNames: &topicNames))
             }
             consumed.increment(by: batch.count)
-            if buffer.append(batch) { pauseAssigned() }
+            buffer.append(batch)
         }
         // Closing runs the revoke callback (and so the revoke hook) on this thread.
         let err = rd_kafka_consumer_close(rk)
@@ -256,28 +262,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         logger.warning("consumer error", metadata: ["code": "\(code)", "reason": "\(String(cString: rd_kafka_err2str(message.pointee.err)))"])
     }
 
-    private func pauseAssigned() {
-        guard let assigned = try? assignment(), !assigned.isEmpty else { return }
-        let list = TopicPartitionList.make(assigned)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        rd_kafka_pause_partitions(rk, list)
-        pausedPartitions.value = Set(assigned)
-        pauses.increment()
-        logger.debug("buffer full: partitions paused", metadata: ["count": "\(assigned.count)"])
-    }
-
-    private func resumePaused() {
-        let paused = pausedPartitions.withLock { set in
-            defer { set = [] }
-            return set
-        }
-        guard !paused.isEmpty else { return }
-        let list = TopicPartitionList.make(Array(paused))
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        rd_kafka_resume_partitions(rk, list)
-        logger.debug("buffer drained: partitions resumed", metadata: ["count": "\(paused.count)"])
-    }
-
     /// Runs on the poll thread, inside librdkafka's rebalance callback.
     fileprivate func rebalance(_ err: rd_kafka_resp_err_t, _ list: TopicPartitionList.Pointer?) {
         let partitions = TopicPartitionList.partitions(list)
@@ -296,15 +280,10 @@ public final class KafkaConsumer: @unchecked Sendable {
             } else {
                 logIfFailed(rd_kafka_assign(rk, list), "assign")
             }
-            if buffer.isPaused {
-                rd_kafka_pause_partitions(rk, list)
-                pausedPartitions.withLock { $0.formUnion(partitions) }
-            }
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             if let hook = hooks.partitionsRevoked { Self.runBlocking { await hook(partitions) } }
             buffer.purge(Set(partitions))
-            pausedPartitions.withLock { $0.subtract(partitions) }
             if cooperative {
                 logIfFailed(rd_kafka_incremental_unassign(rk, list), "incremental unassign")
             } else {

@@ -1,38 +1,51 @@
+import Dispatch
 import Synchronization
 
 /// The bounded hand-off from the consumer's poll thread to Swift. When it holds `capacity` records the poll
-/// thread pauses the partitions; when the reader has taken it down to half, it asks for a resume.
+/// thread stops taking records from librdkafka (whose own prefetch limit then stops fetching) and waits for room.
+/// Pausing partitions instead would cost up to a second per cycle: librdkafka 2.0 only notices a resume on its
+/// broker thread's next periodic wake-up.
 final class MessageBuffer: Sendable {
     private struct State {
         var items: [KafkaMessage] = []
         var head = 0
         var waiter: CheckedContinuation<Void, Never>?
         var finished = false
-        var paused = false
-        var resumeRequested = false
+        var pollerWaiting = false
         var count: Int { items.count - head }
     }
     private let state = Mutex(State())
+    private let roomMade = DispatchSemaphore(value: 0)
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     var count: Int { state.withLock { $0.count } }
     var room: Int { state.withLock { capacity - $0.count } }
-    var isPaused: Bool { state.withLock { $0.paused } }
+    var isFull: Bool { state.withLock { $0.count >= capacity } }
 
-    /// Appends a polled batch; returns true when the caller should pause fetching.
-    func append(_ batch: [KafkaMessage]) -> Bool {
-        guard !batch.isEmpty else { return false }
-        let (waiter, pause): (CheckedContinuation<Void, Never>?, Bool) = state.withLock { state in
+    /// Appends a polled batch.
+    func append(_ batch: [KafkaMessage]) {
+        guard !batch.isEmpty else { return }
+        state.withLock { state in
             state.items.append(contentsOf: batch)
-            let pause = !state.paused && state.count >= capacity
-            if pause { state.paused = true }
             defer { state.waiter = nil }
-            return (state.waiter, pause)
+            return state.waiter
+        }?.resume()
+    }
+
+    /// Blocks the poll thread until the reader makes room or `timeout` passes; true when there is room.
+    func waitForRoom(timeout: Duration) -> Bool {
+        let full = state.withLock { state in
+            state.pollerWaiting = state.count >= capacity && !state.finished
+            return state.pollerWaiting
         }
-        waiter?.resume()
-        return pause
+        guard full else { return true }
+        _ = roomMade.wait(timeout: .now() + .milliseconds(Int(timeout.milliseconds)))
+        return state.withLock { state in
+            state.pollerWaiting = false
+            return state.count < capacity
+        }
     }
 
     /// Takes up to `max` records, waiting for at least one (or until `timeout` passes); returns [] once finished
@@ -53,7 +66,10 @@ final class MessageBuffer: Sendable {
                         state.items.removeFirst(state.head)
                         state.head = 0
                     }
-                    if state.paused && state.count <= capacity / 2 { state.resumeRequested = true }
+                    if state.pollerWaiting && state.count < capacity {
+                        state.pollerWaiting = false
+                        roomMade.signal()
+                    }
                     return batch
                 }
                 return state.finished ? [] : nil
@@ -91,16 +107,6 @@ final class MessageBuffer: Sendable {
             defer { state.waiter = nil }
             return state.waiter
         }?.resume()
-    }
-
-    /// Consumed by the poll thread: true once after the reader drained the buffer below half while paused.
-    func takeResumeRequest() -> Bool {
-        state.withLock { state in
-            guard state.resumeRequested else { return false }
-            state.resumeRequested = false
-            state.paused = false
-            return true
-        }
     }
 
     /// Drops records of partitions this consumer no longer reads from (revoked, or seeked elsewhere).

@@ -97,7 +97,7 @@ public actor TierRunner: Service {
         var configuration = KafkaConsumer.Configuration(
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.inputs)
         configuration.clientID = "bizflow-\(settings.name)"
-        // Room for several batches, so fetching goes on while a batch commits (a full buffer pauses the partitions).
+        // Room for several batches, so fetching goes on while a batch commits (then librdkafka's bounded prefetch).
         configuration.bufferCapacity = max(5_000, settings.maxBatch * 10)
         // Range assignment gives a member the same partition numbers of every input: its state partitions.
         // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s; an empty
