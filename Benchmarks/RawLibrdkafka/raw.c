@@ -22,13 +22,17 @@ static rd_kafka_t *new_client(rd_kafka_type_t type, const char *bootstrap, const
     return rk;
 }
 
+/* headers (may be NULL) are copied; the copy belongs to librdkafka once a produce succeeds. */
 static int produce_one(rd_kafka_t *rk, const char *topic, const void *key, size_t key_len, const void *value,
-                       size_t len) {
+                       size_t len, const rd_kafka_headers_t *headers) {
     for (;;) {
+        rd_kafka_headers_t *copy = headers != NULL ? rd_kafka_headers_copy(headers) : NULL;
         rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
                                                     RD_KAFKA_V_VALUE((void *)value, len),
-                                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+                                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                                    RD_KAFKA_V_HEADERS(copy), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+        if (copy != NULL) rd_kafka_headers_destroy(copy);
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return -1;
         rd_kafka_poll(rk, 1);
     }
@@ -43,7 +47,7 @@ int raw_produce(const char *bootstrap, const char *topic, int count, int size) {
     int rc = 0;
     for (int i = 0; i < count && rc == 0; i++) {
         int n = snprintf(key, sizeof key, "k%d", i % 1000);
-        rc = produce_one(rk, topic, key, (size_t)n, value, (size_t)size);
+        rc = produce_one(rk, topic, key, (size_t)n, value, (size_t)size, NULL);
         rd_kafka_poll(rk, 0);
     }
     if (rd_kafka_flush(rk, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) rc = -1;
@@ -104,7 +108,9 @@ int raw_copy_timed(const char *bootstrap, const char *input, const char *output,
         if (m == NULL) continue;
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             if (copied == 0) first = now_seconds();
-            rc = produce_one(producer, output, m->key, m->key_len, m->payload, m->len);
+            rd_kafka_headers_t *headers = NULL;
+            if (rd_kafka_message_headers(m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) headers = NULL;
+            rc = produce_one(producer, output, m->key, m->key_len, m->payload, m->len, headers);
             copied++;
         }
         rd_kafka_message_destroy(m);

@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     var instance: String?
 
     @Option(help: "Records per batch (one transaction each).")
-    var batch = 500
+    var batch = 2_000
 
     @Option(help: "Milliseconds a batch waits to fill up.")
     var lingerMs = 20

@@ -17,7 +17,7 @@ struct TierRunners {
     var instanceID: String
     var topicPrefix = ""
     var mode = DeliveryMode.exactlyOnce
-    var batch = 500
+    var batch = 2_000
     var linger = Duration.milliseconds(20)
     var clock: any TierClock = SystemClock()
     var parkKeys = false

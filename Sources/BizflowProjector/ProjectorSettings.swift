@@ -10,7 +10,7 @@ public struct ProjectorSettings: Sendable {
     public var groupID = "projector"
     /// The domain topics it projects; their dead-letter topics are read too (into `dlq_entries`).
     public var topics: [String]
-    public var maxBatch = 500
+    public var maxBatch = 2_000
     public var linger: Duration = .milliseconds(20)
     /// How long a failing PostgreSQL may keep the projector waiting between attempts, at most.
     public var maxRetryDelay: Duration = .seconds(5)

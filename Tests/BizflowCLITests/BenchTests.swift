@@ -4,7 +4,7 @@ import Testing
 
 @Suite("bizflow bench", .enabled(if: postgresAvailable, "needs PostgreSQL: run ops/test"))
 struct BenchTests {
-    @Test("a tiny bench run measures every phase, tier and reference and writes the ratios as JSON (no speed is asserted)")
+    @Test("a tiny bench run measures every phase, tier, stage drain and reference and writes the ratios as JSON (no speed is asserted)")
     func tinyRun() async throws {
         let database = try await TestDatabase.create(migrated: false)
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString.prefix(8)).json").path
@@ -23,6 +23,10 @@ struct BenchTests {
             #expect(Set(tiers.keys) == ["scoring", "assignment", "projector"])
             #expect(tiers.values.allSatisfy { ($0["cpu_us_per_event"] as? Double ?? 0) > 0 && ($0["rss_bytes"] as? Int ?? 0) > 0 })
         }
+        let drains = try #require(report["drains"] as? [[String: Any]])
+        #expect(drains.map { $0["stage"] as? String ?? "" } == ["scoring", "assignment", "projector"])
+        #expect(drains.map { $0["events"] as? Int ?? 0 } == [300, 300, 900], "each stage drained the whole backlog alone")
+        #expect(drains.allSatisfy { ($0["cpu_us_per_event"] as? Double ?? 0) > 0 })
         let references = try #require(report["references"] as? [[String: Any]])
         #expect(references.count == 2 && references.allSatisfy { ($0["records_per_s"] as? Double ?? 0) > 0 })
         let ratios = try #require(report["ratios"] as? [[String: Any]])

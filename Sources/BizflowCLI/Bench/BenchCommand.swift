@@ -40,13 +40,19 @@ struct BenchCommand: AsyncParsableCommand {
         let broker = try EmbeddedBroker(logger: logger)
         _ = try await topology.apply(to: broker)
         let processes = try ChaosProcesses(
-            arguments: ["--bootstrap", broker.bootstrapServers, "--batch", "500"], environment: ["DATABASE_URL": url],
+            arguments: ["--bootstrap", broker.bootstrapServers], environment: ["DATABASE_URL": url],
             logDirectory: URL(fileURLWithPath: ".bizflow/bench-logs"))
-        for tier in BenchPipeline.tiers { try processes.start(tier, tiers: [tier], instance: "bench-\(tier)") }
+        let ports = Dictionary(uniqueKeysWithValues: zip(BenchPipeline.tiers, BenchPipeline.freePorts(BenchPipeline.tiers.count)))
+        for tier in BenchPipeline.tiers {
+            let extra = ports[tier].map { ["--metrics-port", "\($0)", "--metrics-host", "127.0.0.1"] } ?? []
+            try processes.start(tier, tiers: [tier], instance: "bench-\(tier)", extra: extra)
+        }
         let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: logger)
-        let pipeline = BenchPipeline(broker: broker, processes: processes, database: connection, logger: logger, producer: producer)
+        var pipeline = BenchPipeline(broker: broker, processes: processes, database: connection, logger: logger, producer: producer)
+        pipeline.metricsPorts = ports
         var next = 0
         var phases: [BenchPipeline.Phase] = []
+        var drains: [BenchPipeline.Drain] = []
         do {
             say("▶ warming up (group joins, first fetches)")
             _ = try await pipeline.phase("warm-up", rate: 100, duration: .seconds(3), drain: .seconds(60), first: &next)
@@ -62,6 +68,8 @@ struct BenchCommand: AsyncParsableCommand {
             }
             say("▶ backlog: \(backlog) leads at once")
             phases.append(try await pipeline.backlogPhase(backlog, first: &next))
+            say("▶ drains: \(backlog) leads waiting for each stage in turn, each draining alone")
+            drains = try await pipeline.drains(backlog, first: &next)
             let half = max(1, (saturation / 2).rounded())
             say("▶ half of saturation (\(Int(saturation)) → \(Int(half)) leads/s)")
             phases.append(try await pipeline.phase("half saturation \(Int(half))/s", rate: half, duration: .seconds(seconds), drain: .seconds(60), first: &next))
@@ -71,13 +79,12 @@ struct BenchCommand: AsyncParsableCommand {
         }
         await processes.stopAll()
         await producer.close()
-        let size = try EventRecord.make(BenchPipeline.lead(1), source: "bizflow/bench", topic: "leads.captured").0.value.count
         say("▶ references: the C copier and the C loader, \(referenceRecords) records each")
-        let copier = try await BenchReferences.copier(broker: broker, count: referenceRecords, size: size)
+        let copier = try await BenchReferences.copier(broker: broker, count: referenceRecords)
         let loader = try await BenchReferences.loader(url: url, count: referenceRecords)
         try? await ProjectionAdmin.reset(database: connection, group: "projector")  // the bench leads go
         await connection.close()
-        let report = BenchReport(phases: phases, copier: copier, loader: loader)
+        let report = BenchReport(phases: phases, drains: drains, copier: copier, loader: loader)
         say("")
         say(report.table())
         try FileManager.default.createDirectory(

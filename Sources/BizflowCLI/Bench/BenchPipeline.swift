@@ -1,4 +1,5 @@
 import BizflowEvents
+import BizflowHTTP
 import BizflowKafka
 import BizflowPostgres
 import BizflowRuntime
@@ -18,6 +19,9 @@ struct BenchPipeline {
     let database: PostgresConnection
     let logger: Logger
     let producer: KafkaProducer
+    /// Each stage's metrics endpoint port (the drains read their progress there).
+    var metricsPorts: [String: Int] = [:]
+    let metricsClient = HTTPClient(concurrency: 2)
 
     /// What one phase measured.
     struct Phase: Sendable {

@@ -3,7 +3,9 @@ import BizflowEvents
 import BizflowKafka
 import BizflowPostgres
 import BizflowProjector
+import BizflowRuntime
 import Foundation
+import Logging
 import RawLibpq
 import RawLibrdkafka
 import SwiftProtobuf
@@ -21,7 +23,7 @@ struct BenchRawCommand: AsyncParsableCommand {
     @Option var output = ""
     @Option var count = 10_000
     @Option var url = ""
-    @Option var batch = 500
+    @Option(help: "Events per transaction (the projector's default batch).") var batch = 2_000
     @Option(help: "Where to write the loop's wall and CPU seconds (the loop only, not the set-up).") var report = ""
 
     func run() async throws {
@@ -121,16 +123,25 @@ enum BenchReferences {
         var cpuPerRecordMicros: Double { records > 0 ? cpu / Double(records) * 1e6 : 0 }
     }
 
-    /// The C copier over `count` records the size of a captured lead (produced first, by C too).
-    static func copier(broker: EmbeddedBroker, count: Int, size: Int) async throws -> Result {
+    /// The C copier over `count` captured leads: the records the scoring tier reads (payload, key and CloudEvents
+    /// headers, produced first by Swift, outside the timing), copied with their headers.
+    static func copier(broker: EmbeddedBroker, count: Int) async throws -> Result {
         let input = "bench.raw.in.\(UUID().uuidString.prefix(6))"
         let output = "bench.raw.out.\(UUID().uuidString.prefix(6))"
         _ = try await broker.createTopics([
             TopicSpec(name: input, partitions: 6, replicationFactor: 1), TopicSpec(name: output, partitions: 6, replicationFactor: 1),
         ])
-        guard raw_produce(broker.bootstrapServers, input, Int32(count), Int32(size)) == 0 else {
-            throw BenchError("the C producer could not fill the copier's input topic")
+        var logger = Logger(label: "bizflow.bench.copier")
+        logger.logLevel = .error
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: logger)
+        for start in stride(from: 0, to: count, by: 1_000) {
+            try await producer.sendBatch(
+                try (start..<min(start + 1_000, count)).map {
+                    try EventRecord.make(BenchPipeline.lead(1_000_000 + $0), source: "bizflow/bench", topic: input).0
+                })
         }
+        try await producer.flush()
+        await producer.close()
         let (wall, cpu) = try await child(
             ["copy", "--bootstrap", broker.bootstrapServers, "--input", input, "--output", output, "--count", "\(count)"], "the C copier")
         return Result(name: "C librdkafka copier", records: count, wall: wall, cpu: cpu)

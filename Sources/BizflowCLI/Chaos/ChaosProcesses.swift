@@ -7,6 +7,7 @@ final class ChaosProcesses: @unchecked Sendable {
     struct Slot: Sendable {
         var tiers: [String]
         var instance: String
+        var extra: [String]
         var pid: Int32
     }
 
@@ -28,15 +29,16 @@ final class ChaosProcesses: @unchecked Sendable {
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
     }
 
-    /// Starts `tiers` in a new process under `slot`, as process slot `instance` (a restart reuses it to fence).
-    func start(_ slot: String, tiers: [String], instance: String) throws {
+    /// Starts `tiers` in a new process under `slot`, as process slot `instance` (a restart reuses it to fence), with
+    /// `extra` arguments of its own.
+    func start(_ slot: String, tiers: [String], instance: String, extra: [String] = []) throws {
         let log = logDirectory.appendingPathComponent("\(slot).log")
         if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run"] + tiers + ["--instance", instance, "--log-level", "notice"] + arguments
+        process.arguments = ["run"] + tiers + ["--instance", instance, "--log-level", "notice"] + arguments + extra
         process.environment = environment
         process.standardOutput = handle
         process.standardError = handle
@@ -46,7 +48,7 @@ final class ChaosProcesses: @unchecked Sendable {
         }
         try process.run()
         lock.withLock { processes.append(process) }
-        slots.withLock { $0[slot] = Slot(tiers: tiers, instance: instance, pid: process.processIdentifier) }
+        slots.withLock { $0[slot] = Slot(tiers: tiers, instance: instance, extra: extra, pid: process.processIdentifier) }
     }
 
     func pid(_ slot: String) -> Int32? { slots.withLock { $0[slot]?.pid } }
@@ -62,7 +64,7 @@ final class ChaosProcesses: @unchecked Sendable {
         guard let current = slots.withLock({ $0[slot] }) else { return }
         kill(current.pid, SIGKILL)
         await waitForExit(current.pid)
-        try start(slot, tiers: current.tiers, instance: current.instance)
+        try start(slot, tiers: current.tiers, instance: current.instance, extra: current.extra)
     }
 
     func signal(_ slot: String, _ signal: Int32) {

@@ -98,7 +98,7 @@ public actor TierRunner: Service {
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.inputs)
         configuration.clientID = "bizflow-\(settings.name)"
         // Room for several batches, so fetching goes on while a batch commits (then librdkafka's bounded prefetch).
-        configuration.bufferCapacity = max(5_000, settings.maxBatch * 10)
+        configuration.bufferCapacity = max(5_000, settings.maxBatch * 4)
         // Range assignment gives a member the same partition numbers of every input: its state partitions.
         // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s; an empty
         // fetch waits 100 ms rather than 500 (a broker that does not answer early, like the embedded one, would

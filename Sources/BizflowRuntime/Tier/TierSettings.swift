@@ -11,7 +11,7 @@ public struct TierSettings: Sendable {
     public var kafka: KafkaConfig
     public var mode: DeliveryMode = .exactlyOnce
     /// A batch (one transaction) closes at this many records…
-    public var maxBatch: Int = 500
+    public var maxBatch: Int = 2_000
     /// …or this long after its first record.
     public var linger: Duration = .milliseconds(20)
     /// How often due timers are looked for while no records arrive.
