@@ -31,13 +31,7 @@ extension BenchPipeline {
         for tier in Self.tiers { before[tier] = try await processed(tier) }
         for tier in Self.tiers { processes.signal(tier, SIGSTOP) }
         do {
-            let leads = (first..<(first + count)).map(Self.lead)
-            first += count
-            for chunk in stride(from: 0, to: leads.count, by: 1_000) {
-                let slice = leads[chunk..<min(chunk + 1_000, leads.count)]
-                try await producer.sendBatch(try slice.map { try EventRecord.make($0, source: "bizflow/bench", topic: "leads.captured").0 })
-            }
-            try await producer.flush()
+            _ = try await sendAtOnce(count, first: &first)
             var result: [Drain] = []
             for (tier, expected) in [("scoring", count), ("assignment", count), ("projector", 3 * count)] {
                 let cpu = processes.pid(tier).flatMap(ProcessCPU.seconds) ?? 0

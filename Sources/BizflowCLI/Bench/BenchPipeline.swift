@@ -169,12 +169,8 @@ final class SentLeads: @unchecked Sendable {
 }
 
 extension BenchPipeline {
-    /// `count` leads sent as fast as possible, then drained; RSS of every tier sampled each second of the drain.
-    func backlogPhase(_ count: Int, first: inout Int) async throws -> Phase {
-        var phase = Phase(name: "backlog \(count)", offered: 0)
-        let cpuBefore = cpuNow()
-        let processedBefore = try await processedNow()
-        let start = ContinuousClock.now
+    /// Sends the next `count` leads as fast as the producer takes them and waits for their acknowledgements.
+    func sendAtOnce(_ count: Int, first: inout Int) async throws -> [LeadCaptured] {
         let leads = (first..<(first + count)).map(Self.lead)
         first += count
         for chunk in stride(from: 0, to: leads.count, by: 1_000) {
@@ -182,6 +178,16 @@ extension BenchPipeline {
             try await producer.sendBatch(try slice.map { try EventRecord.make($0, source: "bizflow/bench", topic: "leads.captured").0 })
         }
         try await producer.flush()
+        return leads
+    }
+
+    /// `count` leads sent as fast as possible, then drained; RSS of every tier sampled each second of the drain.
+    func backlogPhase(_ count: Int, first: inout Int) async throws -> Phase {
+        var phase = Phase(name: "backlog \(count)", offered: 0)
+        let cpuBefore = cpuNow()
+        let processedBefore = try await processedNow()
+        let start = ContinuousClock.now
+        let leads = try await sendAtOnce(count, first: &first)
         let sent = ContinuousClock.now
         let expected = Set(leads.map(\.leadID))
         let tracked = SentLeads()
