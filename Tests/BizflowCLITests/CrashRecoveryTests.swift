@@ -16,12 +16,16 @@ struct CrashRecoveryTests {
         let arguments = [
             "run", "scoring", "assignment", "--bootstrap", broker.bootstrapServers, "--instance", "crash-1", "--batch", "10",
         ]
+        // 10 ms per broker round trip keeps the stream long enough to kill it midway (unslowed, the embedded broker
+        // lets the whole stream finish between two polls of the count below).
+        try broker.setRoundTripTime(10)
         let first = try BizflowProcess(arguments)
         // Kill it mid-stream: some leads scored, most not.
         #expect(await eventually(timeout: .seconds(60)) { (try? await recordCount(broker, topic: "leads.scored")) ?? 0 >= 60 })
         await first.kill()
         let scoredAtKill = try await recordCount(broker, topic: "leads.scored")
         #expect(scoredAtKill < Int64(total), "the process was killed mid-stream")
+        try broker.setRoundTripTime(0)
 
         let second = try BizflowProcess(arguments)
         let scored = try await distinctEvents(broker, topic: "leads.scored", leads: total)

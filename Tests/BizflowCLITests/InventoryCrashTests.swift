@@ -61,11 +61,15 @@ struct InventoryCrashTests {
         let first = try BizflowProcess(arguments)
         // The stock is committed before any order arrives, so no order waits for the initial stock.
         #expect(await eventually(timeout: .seconds(60)) { (try? await ledgers(broker).count) == 2 })
+        // 10 ms per broker round trip keeps the stream long enough to kill it midway (unslowed, the embedded broker
+        // lets the whole stream finish between two polls of the count below).
+        try broker.setRoundTripTime(10)
         try await producer.sendBatch(approved().map { try EventRecord.make($0, source: "test", topic: "orders.assessed").0 })
         try await producer.flush()
         #expect(await eventually(timeout: .seconds(60)) { (try? await recordCount(broker, topic: "orders.reserved")) ?? 0 >= 60 })
         await first.kill()
         let atKill = try await recordCount(broker, topic: "orders.reserved")
+        try broker.setRoundTripTime(0)
 
         let second = try BizflowProcess(arguments)
         let outcomes = try await statuses(broker, orders: Self.orders)
