@@ -21,8 +21,7 @@ struct ProgressBar {
         let width = 24
         let share = total <= 0 ? 1 : min(1, Double(done) / Double(total))
         let filled = Int(share * Double(width))
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).seconds
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let eta = rate > 0 && done < total ? " ETA \(Int(Double(total - done) / rate)) s" : ""
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)

@@ -52,7 +52,7 @@ public actor Projector: Service {
         var configuration = KafkaConsumer.Configuration(
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.subscriptions)
         configuration.clientID = "bizflow-projector"
-        // Room for several batches: fetching goes on while PostgreSQL commits (a full buffer pauses the partitions).
+        // Room for several batches: fetching goes on while PostgreSQL commits (then librdkafka's bounded prefetch).
         configuration.bufferCapacity = max(10_000, settings.maxBatch * 5)
         // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s; an empty
         // fetch waits 100 ms rather than 500 (a broker that does not answer early, like the embedded one, would

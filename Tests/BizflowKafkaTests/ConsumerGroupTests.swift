@@ -74,7 +74,7 @@ struct ConsumerGroupTests {
         var config = consumerConfig(broker, group: uniqueTopic("g"), topics: [topic])
         config.bufferCapacity = 500
         let consumer = try KafkaConsumer(configuration: config, logger: testLogger())
-        #expect(await eventually { consumer.isPaused })
+        #expect(await eventually { consumer.isBufferFull })
         // While nobody reads, the buffer stays bounded: capacity, plus one record per half second taken so that
         // rebalance events keep being served.
         for _ in 0..<10 {

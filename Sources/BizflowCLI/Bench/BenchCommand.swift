@@ -48,12 +48,12 @@ struct BenchCommand: AsyncParsableCommand {
             try processes.start(tier, tiers: [tier], instance: "bench-\(tier)", extra: extra)
         }
         let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: logger)
-        var pipeline = BenchPipeline(broker: broker, processes: processes, database: connection, logger: logger, producer: producer)
-        pipeline.metricsPorts = ports
+        let pipeline = BenchPipeline(processes: processes, database: connection, producer: producer, metricsPorts: ports)
         var next = 0
         var phases: [BenchPipeline.Phase] = []
         var drains: [BenchPipeline.Drain] = []
         do {
+            try await pipeline.waitForEndpoints()
             say("▶ warming up (group joins, first fetches)")
             _ = try await pipeline.phase("warm-up", rate: 100, duration: .seconds(3), drain: .seconds(60), first: &next)
             say("▶ fixed rate: \(Int(rate)) leads/s for \(seconds) s")

@@ -27,8 +27,7 @@ extension BenchPipeline {
     /// used in between. The stops stay well under the group session timeout (10 s), so no member is expelled.
     func drains(_ count: Int, first: inout Int) async throws -> [Drain] {
         // Counters are read before the stop: a stopped process cannot answer.
-        var before: [String: Int] = [:]
-        for tier in Self.tiers { before[tier] = try await processed(tier) }
+        let before = try await processedNow()
         for tier in Self.tiers { processes.signal(tier, SIGSTOP) }
         do {
             _ = try await sendAtOnce(count, first: &first)
@@ -80,6 +79,19 @@ extension BenchPipeline {
             if let value = line.split(separator: " ").last.flatMap({ Double($0) }) { total += value }
         }
         return Int(total)
+    }
+
+    /// Waits (up to a minute) until every stage's metrics endpoint answers: the stages have started.
+    func waitForEndpoints() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        for tier in Self.tiers {
+            while (try? await processed(tier)) == nil {
+                guard ContinuousClock.now < deadline else {
+                    throw BenchError("\(tier)'s metrics endpoint did not answer within a minute: see .bizflow/bench-logs")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     /// Ports nothing listens on now, for the stages' metrics endpoints.

@@ -6,7 +6,6 @@ import BizflowRuntime
 import BizflowWorkload
 import Foundation
 import Histogram
-import Logging
 
 /// The lead pipeline under load for `bizflow bench`: scoring, assignment and the projector, each in a child process
 /// of its own (so each one's CPU is its own), fed captured leads at a paced rate; end-to-end latency is from the send
@@ -14,13 +13,11 @@ import Logging
 struct BenchPipeline {
     static let tiers = ["scoring", "assignment", "projector"]
 
-    let broker: EmbeddedBroker
     let processes: ChaosProcesses
     let database: PostgresConnection
-    let logger: Logger
     let producer: KafkaProducer
-    /// Each stage's metrics endpoint port (the drains read their progress there).
-    var metricsPorts: [String: Int] = [:]
+    /// Each stage's metrics endpoint port (progress and processed counts are read there).
+    let metricsPorts: [String: Int]
     let metricsClient = HTTPClient(concurrency: 2)
 
     /// What one phase measured.
@@ -130,12 +127,11 @@ struct BenchPipeline {
         return result
     }
 
-    /// Events processed per tier since it started, as its members last reported (every rebalance and 5 s).
+    /// Events processed per stage since it started, from the stages' metrics endpoints (exact and current, where
+    /// the member status topic is only as fresh as the last heartbeat).
     func processedNow() async throws -> [String: Int] {
-        try await Task.sleep(for: .seconds(6))  // one heartbeat after the last work
-        let members = try await MemberDirectory.read(kafka: broker.kafkaConfig, partitions: 1, logger: logger)
         var result: [String: Int] = [:]
-        for member in members { result[member.tier, default: 0] += Int(member.processed) }
+        for tier in Self.tiers { result[tier] = try await processed(tier) }
         return result
     }
 

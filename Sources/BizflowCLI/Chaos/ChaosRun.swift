@@ -194,8 +194,3 @@ struct ChaosRun {
         return problems
     }
 }
-
-extension Duration {
-    /// Seconds as a Double (for tables).
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

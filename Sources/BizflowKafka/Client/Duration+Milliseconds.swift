@@ -1,6 +1,6 @@
 extension Duration {
     /// Whole milliseconds, as librdkafka's `timeout_ms` arguments take them.
-    var milliseconds: Int32 {
+    public var milliseconds: Int32 {
         Int32(clamping: components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
     }
 }

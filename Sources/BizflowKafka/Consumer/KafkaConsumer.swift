@@ -134,7 +134,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     public var bufferedCount: Int { buffer.count }
 
     /// True while the buffer is full: the poll thread takes nothing more and librdkafka's prefetch fills up.
-    public var isPaused: Bool { buffer.isFull }
+    public var isBufferFull: Bool { buffer.isFull }
 
     /// The partitions currently assigned to this member.
     public func assignment() throws(KafkaError) -> [TopicPartition] {

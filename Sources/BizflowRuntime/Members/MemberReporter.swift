@@ -48,7 +48,7 @@ public final class MemberReporter: Service, Sendable {
         status.pid = ProcessInfo.processInfo.processIdentifier
         status.state = .rebalancing
         status.startedAt = Google_Protobuf_Timestamp(date: Date())
-        status.heartbeatIntervalMs = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
+        status.heartbeatIntervalMs = Int64(interval.milliseconds)
         members.withLock { $0[key] = status }
         leaving.withLock { _ = $0.remove(key) }
         wake.yield()
