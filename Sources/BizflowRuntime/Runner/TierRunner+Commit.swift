@@ -54,7 +54,9 @@ extension TierRunner {
                 try await producer.flush()
                 try await producer.sendBatch(markers)
                 try await producer.flush()
-                try? await consumer.commit(offsets)
+                if (try? await consumer.commit(offsets)) != nil {
+                    for offset in offsets { reported[offset.topicPartition] = offset.offset }
+                }
             }
         } catch {
             try await rollBack(txn, touched: touched, after: error)
@@ -62,6 +64,24 @@ extension TierRunner {
         }
         for partition in touched { pendingAborted[partition] = [] }
         metrics.produced.increment(by: out.count)
+    }
+
+    /// While idle: commits to the group the positions a failed or unconfirmed (asynchronous) commit may have left
+    /// behind, so lag tools reach 0; retried on every idle tick until it succeeds. Informational only: positions come
+    /// from the changelog markers.
+    func commitIdlePositions() async {
+        guard let consumer else { return }
+        let pending = owned.compactMap { tp -> TopicPartitionOffset? in
+            guard let offset = positions[tp], reported[tp] != offset else { return nil }
+            return TopicPartitionOffset(tp, offset: offset)
+        }
+        guard !pending.isEmpty else { return }
+        do {
+            try await consumer.commit(pending)
+            for offset in pending { reported[offset.topicPartition] = offset.offset }
+        } catch {
+            logger.debug("committing idle positions failed: retrying", metadata: ["error": "\(error)"])
+        }
     }
 
     /// After a failed batch: forget its in-memory effects by restoring the touched partitions from the changelog

@@ -31,6 +31,8 @@ public actor TierRunner: Service {
     var producer: KafkaProducer?
     /// This runner's entry in the member status topic.
     var member: MemberKey?
+    /// Offsets known to have reached the group's committed offsets (what lag tools read).
+    var reported: [TopicPartition: Int64] = [:]
 
     public init(settings: TierSettings, tier: any Tier, logger: Logger) {
         self.settings = settings
@@ -117,7 +119,10 @@ public actor TierRunner: Service {
         while !stopping {
             let batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: settings.timerTick, linger: settings.linger)
             if batch.isEmpty && stopping { break }
-            try await batchLock.withLock { try await processBatch(batch) }
+            try await batchLock.withLock {
+                try await processBatch(batch)
+                if batch.isEmpty { await commitIdlePositions() }
+            }
         }
     }
 
@@ -129,6 +134,7 @@ public actor TierRunner: Service {
             for tp in partitions {
                 owned.remove(tp)
                 positions[tp] = nil
+                reported[tp] = nil
             }
             let keep = Set(owned.map(\.partition))
             for partition in stores.keys where !keep.contains(partition) {
