@@ -18,8 +18,6 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Leads sent at once for the backlog phase.") var backlog = 20_000
     @Option(help: "Records the C references copy and load.") var referenceRecords = 20_000
     @Option(help: "Where to write the results as JSON.") var json = ".bizflow/bench.json"
-    @Flag(help: "TCP_NODELAY on the embedded broker's listeners: ~40 ms less per transaction; stalls were seen with it.")
-    var nodelayBroker = false
     @OptionGroup var topologyOptions: TopologyOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
@@ -39,7 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
         let topology = try topologyOptions.loadChecked()
         let connection = try await database.migrated(logger, name: "bench")
         try await ProjectionAdmin.reset(database: connection, group: "projector")
-        let broker = try EmbeddedBroker(noDelay: nodelayBroker, logger: logger)
+        let broker = try EmbeddedBroker(logger: logger)
         _ = try await topology.apply(to: broker)
         let processes = try ChaosProcesses(
             arguments: ["--bootstrap", broker.bootstrapServers], environment: ["DATABASE_URL": url],

@@ -13,10 +13,7 @@ public final class EmbeddedBroker: TopicCreator, Service, @unchecked Sendable {
     public let brokerCount: Int
     private let topics = LockedValue<[String: Int]>([:])
 
-    /// `noDelay` turns Nagle's algorithm off on the brokers' listeners (see `ListenerNagle`): transactions commit
-    /// about 40 ms faster, but with it on, runs of the bench smoke test stalled a stage for a minute about one time
-    /// in ten (not understood yet), so it is only for `bizflow bench --nodelay-broker`.
-    public init(brokers: Int = 1, noDelay: Bool = false, logger: Logger) throws(KafkaError) {
+    public init(brokers: Int = 1, logger: Logger) throws(KafkaError) {
         guard brokers >= 1 else { throw .local("start embedded broker", "--brokers must be at least 1") }
         let conf = try KafkaConfig(bootstrapServers: "").makeConf(["client.id": "bizflow-embedded-broker"])
         handle = try ClientHandle(type: RD_KAFKA_PRODUCER, conf: conf, logger: logger)
@@ -26,9 +23,10 @@ public final class EmbeddedBroker: TopicCreator, Service, @unchecked Sendable {
         self.cluster = cluster
         self.brokerCount = brokers
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
-        if noDelay, ListenerNagle.disable(onPorts: ListenerNagle.ports(of: bootstrapServers)) < brokers {
+        let tuned = ListenerNagle.disable(onPorts: ListenerNagle.ports(of: bootstrapServers))
+        if tuned < brokers {
             logger.warning("could not set TCP_NODELAY on every mock broker listener: transactions will be slower",
-                metadata: ["brokers": "\(brokers)"])
+                metadata: ["set": "\(tuned)", "brokers": "\(brokers)"])
         }
         handle.startLogPump(name: "bizflow.broker.log")
     }
