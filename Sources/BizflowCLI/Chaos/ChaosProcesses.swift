@@ -38,7 +38,9 @@ final class ChaosProcesses: @unchecked Sendable {
         handle.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run"] + tiers + ["--instance", instance, "--log-level", "notice"] + arguments + extra
+        // BIZFLOW_CHILD_LOG_LEVEL (e.g. debug, with KAFKA_CONFIG_DEBUG) makes the children's logs tell more.
+        let level = environment["BIZFLOW_CHILD_LOG_LEVEL"] ?? "notice"
+        process.arguments = ["run"] + tiers + ["--instance", instance, "--log-level", level] + arguments + extra
         process.environment = environment
         process.standardOutput = handle
         process.standardError = handle

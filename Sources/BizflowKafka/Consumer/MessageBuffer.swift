@@ -12,13 +12,20 @@ final class MessageBuffer: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
         var finished = false
         var pollerWaiting = false
+        /// A timeout wake-up that found no waiter.
+        var wakePending = false
         var count: Int { items.count - head }
     }
     private let state = Mutex(State())
     private let roomMade = DispatchSemaphore(value: 0)
     let capacity: Int
+    /// Runs after a take arms its timeout and before it waits (tests use it to lose the core there).
+    private let beforeWaiting: (@Sendable () -> Void)?
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    init(capacity: Int, beforeWaiting: (@Sendable () -> Void)? = nil) {
+        self.capacity = max(1, capacity)
+        self.beforeWaiting = beforeWaiting
+    }
 
     var count: Int { state.withLock { $0.count } }
     var room: Int { state.withLock { capacity - $0.count } }
@@ -66,10 +73,7 @@ final class MessageBuffer: Sendable {
                         state.items.removeFirst(state.head)
                         state.head = 0
                     }
-                    if state.pollerWaiting && state.count < capacity {
-                        state.pollerWaiting = false
-                        roomMade.signal()
-                    }
+                    wakePollerIfRoom(&state)
                     return batch
                 }
                 return state.finished ? [] : nil
@@ -83,10 +87,17 @@ final class MessageBuffer: Sendable {
                 }
             }
             defer { alarm?.cancel() }
+            beforeWaiting?()
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
                     let resumeNow = state.withLock { state in
                         if state.count > 0 || state.finished || Task.isCancelled { return true }
+                        // An alarm that fired before this waiter was in place (the reader lost its core after arming
+                        // it) left its wake-up here; without it the reader would wait for the next record.
+                        if state.wakePending {
+                            state.wakePending = false
+                            return true
+                        }
                         state.waiter = continuation
                         return false
                     }
@@ -101,10 +112,12 @@ final class MessageBuffer: Sendable {
         }
     }
 
-    /// Wakes a waiting reader without records (its timeout passed).
+    /// Wakes a waiting reader without records (its timeout passed), or leaves the wake-up for the reader that is
+    /// about to wait. A stale one (its take already returned) costs the next take one more look, nothing else.
     private func wakeReader() {
         state.withLock { state in
             defer { state.waiter = nil }
+            if state.waiter == nil { state.wakePending = true }
             return state.waiter
         }?.resume()
     }
@@ -115,6 +128,15 @@ final class MessageBuffer: Sendable {
         state.withLock { state in
             state.items = state.items[state.head...].filter { !partitions.contains($0.topicPartition) }
             state.head = 0
+            wakePollerIfRoom(&state)
+        }
+    }
+
+    /// Wakes a poller waiting for room once there is some (called under the lock).
+    private func wakePollerIfRoom(_ state: inout State) {
+        if state.pollerWaiting && state.count < capacity {
+            state.pollerWaiting = false
+            roomMade.signal()
         }
     }
 
