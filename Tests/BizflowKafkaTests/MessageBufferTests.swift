@@ -5,8 +5,12 @@ import Testing
 
 @Suite("Consumer hand-off buffer")
 struct MessageBufferTests {
-    static func record(_ offset: Int64) -> KafkaMessage {
-        KafkaMessage(topic: "t", partition: 0, offset: offset, key: nil, value: [1], headers: [], timestampMs: -1)
+    static func record(_ offset: Int64, partition: Int32 = 0) -> KafkaMessage {
+        KafkaMessage(topic: "t", partition: partition, offset: offset, key: nil, value: [1], headers: [], timestampMs: -1)
+    }
+
+    static func records(_ offsets: ClosedRange<Int64>, partition: Int32 = 0) -> [KafkaMessage] {
+        offsets.map { record($0, partition: partition) }
     }
 
     /// A reader that loses its core between arming its timeout and waiting (a loaded machine) must still be woken by
@@ -50,5 +54,34 @@ struct MessageBufferTests {
         #expect(buffer.waitForRoom(timeout: .milliseconds(1)) == false)
         _ = try await buffer.take(max: 1)
         #expect(buffer.waitForRoom(timeout: .milliseconds(1)))
+    }
+
+    /// A rollback seeks a partition back. Records of the old position can still arrive after the seek (polled before
+    /// it); taken for new ones, they would move the reader past the re-read and lose it.
+    @Test("after a rewind, records of the old position are dropped until the re-read begins; other partitions flow")
+    func rewindDropsTheOldPosition() async throws {
+        let buffer = MessageBuffer(capacity: 100)
+        buffer.append(Self.records(0...7) + Self.records(0...1, partition: 1))
+        _ = try await buffer.take(max: 6)  // the reader processed 0...5 of partition 0; 6, 7 and partition 1 wait
+        buffer.rewind([TopicPartitionOffset(TopicPartition("t", 0), offset: 3)])
+        buffer.append(Self.records(8...9))  // polled before the seek: the old position
+        buffer.append(Self.records(3...9) + Self.records(2...2, partition: 1))  // the re-read, and partition 1 going on
+        let next = try await buffer.take(max: 100, timeout: .seconds(5))
+        #expect(next.filter { $0.partition == 0 }.map(\.offset) == Array(3...9))
+        #expect(next.filter { $0.partition == 1 }.map(\.offset) == [0, 1, 2])
+    }
+
+    @Test("a rewind to past everything appended drops nothing that follows; a revoked partition starts afresh")
+    func rewindEdges() async throws {
+        let buffer = MessageBuffer(capacity: 100)
+        buffer.append(Self.records(0...4))
+        _ = try await buffer.take(max: 5)
+        buffer.rewind([TopicPartitionOffset(TopicPartition("t", 0), offset: 5)])
+        buffer.append(Self.records(5...6))
+        #expect(try await buffer.take(max: 10, timeout: .seconds(5)).map(\.offset) == [5, 6])
+        buffer.rewind([TopicPartitionOffset(TopicPartition("t", 0), offset: 2)])
+        buffer.purge([TopicPartition("t", 0)])  // revoked, then assigned again at a later committed offset
+        buffer.append(Self.records(9...10))
+        #expect(try await buffer.take(max: 10, timeout: .seconds(5)).map(\.offset) == [9, 10])
     }
 }

@@ -14,7 +14,23 @@ final class MessageBuffer: Sendable {
         var pollerWaiting = false
         /// A timeout wake-up that found no waiter.
         var wakePending = false
+        /// The highest offset appended per partition.
+        var lastAppended: [TopicPartition: Int64] = [:]
+        /// Partitions rewound by a seek: records above this offset still come from the old read position and are
+        /// dropped until the first record at or below it (the re-read) arrives.
+        var stale: [TopicPartition: Int64] = [:]
         var count: Int { items.count - head }
+
+        mutating func noteLastOffsets(_ batch: [KafkaMessage]) {
+            var previous: KafkaMessage?
+            for message in batch {
+                if let last = previous, last.partition != message.partition || last.topic != message.topic {
+                    lastAppended[last.topicPartition] = last.offset
+                }
+                previous = message
+            }
+            if let last = previous { lastAppended[last.topicPartition] = last.offset }
+        }
     }
     private let state = Mutex(State())
     private let roomMade = DispatchSemaphore(value: 0)
@@ -31,11 +47,23 @@ final class MessageBuffer: Sendable {
     var room: Int { state.withLock { capacity - $0.count } }
     var isFull: Bool { state.withLock { $0.count >= capacity } }
 
-    /// Appends a polled batch.
+    /// Appends a polled batch (less what a rewind made stale).
     func append(_ batch: [KafkaMessage]) {
         guard !batch.isEmpty else { return }
         state.withLock { state in
-            state.items.append(contentsOf: batch)
+            if state.stale.isEmpty {
+                state.items.append(contentsOf: batch)
+            } else {
+                for message in batch {
+                    let tp = message.topicPartition
+                    if let limit = state.stale[tp] {
+                        if message.offset > limit { continue }
+                        state.stale[tp] = nil
+                    }
+                    state.items.append(message)
+                }
+            }
+            state.noteLastOffsets(batch)
             defer { state.waiter = nil }
             return state.waiter
         }?.resume()
@@ -122,14 +150,45 @@ final class MessageBuffer: Sendable {
         }?.resume()
     }
 
-    /// Drops records of partitions this consumer no longer reads from (revoked, or seeked elsewhere).
+    /// Drops records of partitions this consumer no longer reads from (revoked).
     func purge(_ partitions: Set<TopicPartition>) {
         guard !partitions.isEmpty else { return }
         state.withLock { state in
-            state.items = state.items[state.head...].filter { !partitions.contains($0.topicPartition) }
-            state.head = 0
-            wakePollerIfRoom(&state)
+            for tp in partitions {
+                state.lastAppended[tp] = nil
+                state.stale[tp] = nil
+            }
+            drop(partitions, &state)
         }
+    }
+
+    /// Before a seek to `targets`: drops the partitions' buffered records, and the records of the old read position
+    /// still on their way (polled before the seek, appended after it), until the re-read begins. Called before the
+    /// seek, so no re-read record can be dropped; `forget` undoes it when the seek fails.
+    func rewind(_ targets: [TopicPartitionOffset]) {
+        state.withLock { state in
+            for target in targets {
+                let tp = target.topicPartition
+                // A target past everything appended re-reads nothing: old and new records are then the same ones.
+                if let last = state.lastAppended[tp], target.offset < 0 || target.offset <= last {
+                    state.stale[tp] = last
+                }
+            }
+            drop(Set(targets.map(\.topicPartition)), &state)
+        }
+    }
+
+    /// Stops dropping records of partitions whose seek failed.
+    func forgetRewind(_ partitions: [TopicPartition]) {
+        state.withLock { state in
+            for tp in partitions { state.stale[tp] = nil }
+        }
+    }
+
+    private func drop(_ partitions: Set<TopicPartition>, _ state: inout State) {
+        state.items = state.items[state.head...].filter { !partitions.contains($0.topicPartition) }
+        state.head = 0
+        wakePollerIfRoom(&state)
     }
 
     /// Wakes a poller waiting for room once there is some (called under the lock).
