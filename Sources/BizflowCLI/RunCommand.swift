@@ -97,8 +97,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         let running = names + (tiers.contains("projector") ? ["projector"] : [])
         print("running \(running.joined(separator: ", ")) (\(mode), instance \(instanceID)); SIGTERM or Ctrl-C stops")
+        var configurations = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let watch = ParentWatch.fromEnvironment(logger: logger) {
+            // Its end (the parent gone) stops the others gracefully, as SIGTERM would.
+            configurations.append(.init(service: watch, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: configurations, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

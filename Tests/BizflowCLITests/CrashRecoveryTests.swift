@@ -50,6 +50,26 @@ struct CrashRecoveryTests {
         await producer.close()
     }
 
+    @Test("a tier process whose parent dies stops by itself (BIZFLOW_PARENT_PID), leaving nothing behind")
+    func stopsWhenItsParentDies() async throws {
+        let broker = try await brokerWithTopology()
+        // A shell starts the tier in the background, names itself its parent, prints its pid, and exits: the tier
+        // is orphaned, as when a bench, chaos run or test is killed.
+        let script = "BIZFLOW_PARENT_PID=$$ '\(bizflowBinary.path)' run scoring --bootstrap \(broker.bootstrapServers) "
+            + "--instance orphan >/dev/null 2>&1 & child=$!; echo $child; sleep 3; kill -0 $child && echo alive"
+        let shell = try await runCapturing(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
+        let lines = shell.stdout.split(separator: "\n")
+        let pid = try #require(lines.first.flatMap { pid_t($0) })
+        #expect(lines.last == "alive", "the tier ran while its parent lived")
+        // Gone, or a zombie nobody reaps (a container's first process may not): either way it stopped.
+        let stopped = await eventually(timeout: .seconds(60)) {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+        }
+        if !stopped { kill(pid, SIGKILL) }
+        #expect(stopped, "the orphaned tier stopped within a minute")
+    }
+
     /// Leads with a LeadAssigned event (distinct).
     func assignedLeadCount(_ broker: EmbeddedBroker) async throws -> Int {
         let count = Int(try await recordCount(broker, topic: "leads.assigned"))

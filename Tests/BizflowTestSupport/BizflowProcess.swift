@@ -16,7 +16,9 @@ public final class BizflowProcess: @unchecked Sendable {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = testRepositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        // A `bizflow run` child stops by itself if the test process dies (see ParentWatch).
+        process.environment = ProcessInfo.processInfo.environment.merging(["BIZFLOW_PARENT_PID": "\(getpid())"]) { _, new in new }
+            .merging(environment) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

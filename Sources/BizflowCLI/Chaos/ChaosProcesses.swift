@@ -25,6 +25,7 @@ final class ChaosProcesses: @unchecked Sendable {
         binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         self.arguments = arguments
         self.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            .merging([ParentWatch.variable: "\(getpid())"]) { _, new in new }
         self.logDirectory = logDirectory
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
     }
