@@ -8,12 +8,15 @@ struct BenchTests {
     func tinyRun() async throws {
         let database = try await TestDatabase.create(migrated: false)
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString.prefix(8)).json").path
-        let run = try BizflowProcess([
-            "bench", "--rate", "50", "--seconds", "2", "--ramp", "100", "--backlog", "300", "--reference-records", "2000",
-            "--database-url", database.url, "--json", json,
-        ])
-        let ended = await run.wait()
-        #expect(ended.status == 0 && !ended.killed)
+        let run = try await runCapturing(
+            bizflowBinary,
+            [
+                "bench", "--rate", "50", "--seconds", "2", "--ramp", "100", "--backlog", "300", "--reference-records", "2000",
+                "--database-url", database.url, "--json", json,
+            ],
+            environment: ["BIZFLOW_CHILD_LOG_LEVEL": "info"])
+        // On failure, what the bench and its stages said: CI keeps nothing else.
+        #expect(run.status == 0, "bench failed: \(run.stderr.suffix(2_000))\n\(Self.stageLogTails())")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         let phases = try #require(report["phases"] as? [[String: Any]])
         #expect(phases.map { $0["name"] as? String ?? "" }.contains { $0.hasPrefix("half saturation") })
@@ -32,5 +35,15 @@ struct BenchTests {
         let ratios = try #require(report["ratios"] as? [[String: Any]])
         #expect(ratios.count >= 5 && ratios.allSatisfy { ($0["value"] as? Double ?? 0) > 0 })
         await database.connection.close()
+    }
+
+    /// The last lines of each stage's log of the last bench run.
+    static func stageLogTails() -> String {
+        let directory = testRepositoryRoot.appendingPathComponent(".bizflow/bench-logs")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.sorted().map { name in
+            let text = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            return "== \(name)\n" + text.split(separator: "\n").suffix(15).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 }

@@ -16,9 +16,7 @@ public final class BizflowProcess: @unchecked Sendable {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = testRepositoryRoot
-        // A `bizflow run` child stops by itself if the test process dies (see ParentWatch).
-        process.environment = ProcessInfo.processInfo.environment.merging(["BIZFLOW_PARENT_PID": "\(getpid())"]) { _, new in new }
-            .merging(environment) { _, new in new }
+        process.environment = childEnvironment(environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -74,7 +72,7 @@ public func runCapturing(_ executable: URL, _ arguments: [String], environment: 
     process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = testRepositoryRoot
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    process.environment = childEnvironment(environment)
     let out = Pipe()
     process.standardOutput = out
     process.standardError = try FileHandle(forWritingTo: errors)
@@ -89,6 +87,13 @@ public func runCapturing(_ executable: URL, _ arguments: [String], environment: 
     return ProgramOutput(
         status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
         stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+}
+
+/// This process's environment with `environment` on top; a `bizflow run` child stops by itself if the test process
+/// dies (see ParentWatch).
+func childEnvironment(_ environment: [String: String]) -> [String: String] {
+    ProcessInfo.processInfo.environment.merging(["BIZFLOW_PARENT_PID": "\(getpid())"]) { _, new in new }
+        .merging(environment) { _, new in new }
 }
 
 /// The built `bizflow` binary.
