@@ -14,6 +14,8 @@ final class MessageBuffer: Sendable {
         var pollerWaiting = false
         /// A timeout wake-up that found no waiter.
         var wakePending = false
+        /// How many times a reader began waiting (tests check a wait is one wait, not a spin).
+        var parks = 0
         /// The highest offset appended per partition.
         var lastAppended: [TopicPartition: Int64] = [:]
         /// Partitions rewound by a seek: records above this offset still come from the old read position and are
@@ -44,6 +46,7 @@ final class MessageBuffer: Sendable {
     }
 
     var count: Int { state.withLock { $0.count } }
+    var parks: Int { state.withLock { $0.parks } }
     var room: Int { state.withLock { capacity - $0.count } }
     var isFull: Bool { state.withLock { $0.count >= capacity } }
 
@@ -110,7 +113,9 @@ final class MessageBuffer: Sendable {
             if let deadline, ContinuousClock.now >= deadline { return [] }
             let alarm = deadline.map { deadline in
                 Task { [weak self] in
-                    try? await Task.sleep(until: deadline)
+                    // Cancelled: the take ended otherwise. Waking then would cut the next take's wait short, whose
+                    // own cancelled alarm would do the same: a reader spinning through its timeouts.
+                    guard (try? await Task.sleep(until: deadline)) != nil else { return }
                     self?.wakeReader()
                 }
             }
@@ -127,6 +132,7 @@ final class MessageBuffer: Sendable {
                             return true
                         }
                         state.waiter = continuation
+                        state.parks += 1
                         return false
                     }
                     if resumeNow { continuation.resume() }
