@@ -120,11 +120,8 @@ extension Projector {
             // Two round trips: BEGIN with the applied-ids check, then every write and COMMIT in one pipeline.
             do {
                 let ids = items.compactMap(\.eventID)
-                let check = try session.pipeline([
-                    PostgresStatement("BEGIN"),
-                    PostgresStatement("SELECT event_id FROM applied_events WHERE event_id = ANY($1::text[])", [.textArray(ids)]),
-                ])
-                var seen = Set((0..<check[1].count).compactMap { check[1].value($0, "event_id") })
+                let applied = try session.pipeline(ProjectorStore.beginCheckingApplied(ids)).last!
+                var seen = Set((0..<applied.count).compactMap { applied.value($0, "event_id") })
                 var statements: [PostgresStatement] = []
                 var fresh: [String] = []
                 var duplicates = 0
