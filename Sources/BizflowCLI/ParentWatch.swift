@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Stops `bizflow run` gracefully once the process that started it (bench, chaos, demo, a test) is gone, so a killed
+/// Stops `bizflow run` gracefully once the process that started it (bench, chaos, a test) is gone, so a killed
 /// parent leaves no stages behind holding ports, CPU and consumer-group seats. Active when `BIZFLOW_PARENT_PID` names
 /// the parent; it polls, because Linux's parent-death signal follows the spawning thread, not the process.
 struct ParentWatch: Service {
