@@ -113,19 +113,27 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Records between this member's position and the high watermark it last saw, per partition (no network).
     public func lag(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        var result: [TopicPartition: Int64] = [:]
+        for (tp, position) in positions(partitions) {
+            var low: Int64 = 0
+            var high: Int64 = 0
+            guard rd_kafka_get_watermark_offsets(rk, tp.topic, tp.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                high >= 0
+            else { continue }
+            result[tp] = Swift.max(0, high - position)
+        }
+        return result
+    }
+
+    /// The next offset after the last record librdkafka handed to the poll thread, per partition that had one
+    /// (no network).
+    func positions(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         let list = TopicPartitionList.make(partitions)
         defer { rd_kafka_topic_partition_list_destroy(list) }
         rd_kafka_position(rk, list)
         var result: [TopicPartition: Int64] = [:]
-        for element in TopicPartitionList.elements(list) {
-            let e = element.pointee
-            var low: Int64 = 0
-            var high: Int64 = 0
-            guard e.offset >= 0,
-                rd_kafka_get_watermark_offsets(rk, e.topic, e.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
-                high >= 0
-            else { continue }
-            result[TopicPartition(String(cString: e.topic), e.partition)] = Swift.max(0, high - e.offset)
+        for element in TopicPartitionList.elements(list) where element.pointee.offset >= 0 {
+            result[TopicPartition(String(cString: element.pointee.topic), element.pointee.partition)] = element.pointee.offset
         }
         return result
     }

@@ -16,23 +16,10 @@ final class MessageBuffer: Sendable {
         var wakePending = false
         /// How many times a reader began waiting (tests check a wait is one wait, not a spin).
         var parks = 0
-        /// The highest offset appended per partition.
-        var lastAppended: [TopicPartition: Int64] = [:]
         /// Partitions rewound by a seek: records above this offset still come from the old read position and are
         /// dropped until the first record at or below it (the re-read) arrives.
         var stale: [TopicPartition: Int64] = [:]
         var count: Int { items.count - head }
-
-        mutating func noteLastOffsets(_ batch: [KafkaMessage]) {
-            var previous: KafkaMessage?
-            for message in batch {
-                if let last = previous, last.partition != message.partition || last.topic != message.topic {
-                    lastAppended[last.topicPartition] = last.offset
-                }
-                previous = message
-            }
-            if let last = previous { lastAppended[last.topicPartition] = last.offset }
-        }
     }
     private let state = Mutex(State())
     private let roomMade = DispatchSemaphore(value: 0)
@@ -66,7 +53,6 @@ final class MessageBuffer: Sendable {
                     state.items.append(message)
                 }
             }
-            state.noteLastOffsets(batch)
             defer { state.waiter = nil }
             return state.waiter
         }?.resume()
@@ -160,23 +146,21 @@ final class MessageBuffer: Sendable {
     func purge(_ partitions: Set<TopicPartition>) {
         guard !partitions.isEmpty else { return }
         state.withLock { state in
-            for tp in partitions {
-                state.lastAppended[tp] = nil
-                state.stale[tp] = nil
-            }
+            for tp in partitions { state.stale[tp] = nil }
             drop(partitions, &state)
         }
     }
 
     /// Before a seek to `targets`: drops the partitions' buffered records, and the records of the old read position
-    /// still on their way (polled before the seek, appended after it), until the re-read begins. Called before the
-    /// seek, so no re-read record can be dropped; `forget` undoes it when the seek fails.
-    func rewind(_ targets: [TopicPartitionOffset]) {
+    /// still on their way (polled before the seek, appended after it), until the re-read begins. `lastPolled` is the
+    /// highest offset polled so far per partition: records above it are the old position's. Called before the seek,
+    /// so no re-read record can be dropped; `forgetRewind` undoes it when the seek fails.
+    func rewind(_ targets: [TopicPartitionOffset], lastPolled: [TopicPartition: Int64]) {
         state.withLock { state in
             for target in targets {
                 let tp = target.topicPartition
-                // A target past everything appended re-reads nothing: old and new records are then the same ones.
-                if let last = state.lastAppended[tp], target.offset < 0 || target.offset <= last {
+                // A target past everything polled re-reads nothing: old and new records are then the same ones.
+                if let last = lastPolled[tp], target.offset < 0 || target.offset <= last {
                     state.stale[tp] = last
                 }
             }
