@@ -80,12 +80,42 @@ struct RuntimeUnitTests {
         #expect(id.count == 36 && id.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
         #expect(id != EventID.derived("input-1", "scoring", "1"))
         #expect(EventID.derived("ab", "c") != EventID.derived("a", "bc"))
+        // Pinned: a re-processed input after an upgrade must get the ids it had before (consumers dedupe on them).
+        #expect(id == "61bf84d8-e658-eada-932d-86ffbe03f55d")
+        #expect(EventID.derived("") == "af63d24f-42f4-7a42-dc00-31d179c4be81")
+    }
+
+    @Test("the dedupe window finds its ids and keeps the newest, as the split-and-join it replaced did")
+    func dedupeWindow() {
+        // The reference: what the runner did before it worked on bytes in place.
+        func reference(_ window: [UInt8], _ id: [UInt8], _ size: Int) -> (Bool, [UInt8]) {
+            let seen = window.split(separator: 0x0a)
+            var kept = Array(seen.suffix(size - 1).joined(separator: [0x0a]))
+            if !kept.isEmpty { kept.append(0x0a) }
+            return (seen.contains { $0.elementsEqual(id) }, kept + id)
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let size = Int.random(in: 1...6, using: &generator)
+            let ids = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                Array("e\(Int.random(in: 0...9, using: &generator))".utf8)
+            }
+            let window = Array(ids.joined(separator: [0x0a]))
+            let id = Array("e\(Int.random(in: 0...9, using: &generator))".utf8)
+            let (contains, appended) = reference(window, id, size)
+            #expect(DedupeWindow.contains(window, id) == contains)
+            #expect(DedupeWindow.appending(window, id, size: size) == appended)
+        }
+        #expect(!DedupeWindow.contains([], Array("a".utf8)))
+        #expect(!DedupeWindow.contains(Array("ab\ncd".utf8), Array("b".utf8)))
+        #expect(DedupeWindow.appending(Array("a\nb\nc".utf8), Array("d".utf8), size: 3) == Array("b\nc\nd".utf8))
     }
 
     @Test("state keys round-trip through changelog record keys")
     func stateKeys() {
         let key = StateKey("workload", "rep-ada")
         #expect(StateKey(recordKey: key.recordKey) == key)
+        #expect(key.recordKey == Array("workload\u{1f}rep-ada".utf8))
         #expect(StateKey(recordKey: Array("no-separator".utf8)) == nil)
     }
 

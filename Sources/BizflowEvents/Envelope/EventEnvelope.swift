@@ -57,19 +57,23 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     /// The headers to put on the Kafka record.
-    public var headers: [(key: String, value: [UInt8])] {
-        var result: [(key: String, value: [UInt8])] = [
-            (Header.specversion, Array(Self.specVersion.utf8)),
-            (Header.id, Array(id.utf8)),
-            (Header.source, Array(source.utf8)),
-            (Header.type, Array(type.utf8)),
-            (Header.time, Array(Self.format(time).utf8)),
-            (Header.contentType, Array(Self.contentType.utf8)),
-            (Header.tenantID, Array(tenantID.utf8)),
-            (Header.correlationID, Array(correlationID.utf8)),
-        ]
-        if !causationID.isEmpty { result.append((Header.causationID, Array(causationID.utf8))) }
-        if let traceparent { result.append((Header.traceparent, Array(traceparent.utf8))) }
+    public var headers: [(key: String, value: [UInt8])] { headers { (key: $0, value: Array($1.utf8)) } }
+
+    /// The headers to put on the Kafka record as text, each made by `make` (one array, no byte copies: this runs for
+    /// every produced event).
+    public func headers<H>(_ make: (String, String) -> H) -> [H] {
+        var result: [H] = []
+        result.reserveCapacity(10)
+        result.append(make(Header.specversion, Self.specVersion))
+        result.append(make(Header.id, id))
+        result.append(make(Header.source, source))
+        result.append(make(Header.type, type))
+        result.append(make(Header.time, Self.format(time)))
+        result.append(make(Header.contentType, Self.contentType))
+        result.append(make(Header.tenantID, tenantID))
+        result.append(make(Header.correlationID, correlationID))
+        if !causationID.isEmpty { result.append(make(Header.causationID, causationID)) }
+        if let traceparent { result.append(make(Header.traceparent, traceparent)) }
         return result
     }
 

@@ -18,47 +18,52 @@ enum EventTime {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func put(_ value: Int64, _ digits: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<digits { divisor *= 10 }
-            var v = value
-            for _ in 0..<digits {
-                out.append(UInt8(48 + (v / divisor) % 10))
-                v %= divisor
-                divisor /= 10
-                if divisor == 0 { break }
+        // Written in place into the string's storage (one allocation): this runs for every produced event.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var position = 0
+            func put(_ value: Int64, _ digits: Int) {
+                var v = value
+                for index in stride(from: position + digits - 1, through: position, by: -1) {
+                    out[index] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                position += digits
             }
+            func put(_ byte: UInt8) {
+                out[position] = byte
+                position += 1
+            }
+            put(year, 4)
+            put(45)
+            put(month, 2)
+            put(45)
+            put(day, 2)
+            put(84)
+            put(msOfDay / 3_600_000, 2)
+            put(58)
+            put(msOfDay / 60_000 % 60, 2)
+            put(58)
+            put(msOfDay / 1000 % 60, 2)
+            put(46)
+            put(msOfDay % 1000, 3)
+            put(90)
+            return position
         }
-        put(year, 4)
-        out.append(45)
-        put(month, 2)
-        out.append(45)
-        put(day, 2)
-        out.append(84)
-        put(msOfDay / 3_600_000, 2)
-        out.append(58)
-        put(msOfDay / 60_000 % 60, 2)
-        out.append(58)
-        put(msOfDay / 1000 % 60, 2)
-        out.append(46)
-        put(msOfDay % 1000, 3)
-        out.append(90)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses RFC 3339; nil when the text is not a timestamp.
     static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
         // UTC ("Z") timestamps are read here alone: Foundation would accept out-of-range fields like hour 25.
-        if bytes.last == 90 || bytes.last == 122 { return parseUTC(bytes) }
+        // Read in place (withUTF8), not copied: this runs for every consumed event.
+        var text = text
+        let utc: Date?? = text.withUTF8 { bytes in bytes.last == 90 || bytes.last == 122 ? .some(parseUTC(bytes)) : nil }
+        if let utc { return utc }
         return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
             ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.f+]Z` only.
-    private static func parseUTC(_ b: [UInt8]) -> Date? {
+    private static func parseUTC(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58,
             b.last == 90 || b.last == 122
         else { return nil }

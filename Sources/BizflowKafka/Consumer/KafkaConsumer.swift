@@ -241,6 +241,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         var headers: [KafkaHeader] = []
         var hdrs: OpaquePointer?
         if rd_kafka_message_headers(message, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+            headers.reserveCapacity(rd_kafka_header_cnt(hdrs))
             var index = 0
             var name: UnsafePointer<CChar>?
             var valuePointer: UnsafeRawPointer?
@@ -248,8 +249,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             while rd_kafka_header_get_all(hdrs, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
                 headers.append(
                     KafkaHeader(
-                        String(cString: name!),
-                        valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                        key: String(cString: name!), bytes: valuePointer.map { UnsafeRawBufferPointer(start: $0, count: size) }))
                 index += 1
             }
         }

@@ -91,10 +91,8 @@ public final class KafkaProducer: Sendable {
         let core = current.value
         var index = messages.startIndex
         while index < messages.endIndex {
-            let err = core.enqueue(messages[index], waiter: nil)
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                index += 1
-            } else {
+            let err = core.enqueueAll(messages, from: &index)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                 try await backOffOrThrow(err, "produce to \(messages[index].topic)")
             }
         }

@@ -35,22 +35,32 @@ final class ProducerCore: @unchecked Sendable {
         var headers: OpaquePointer?
         if !message.headers.isEmpty {
             headers = rd_kafka_headers_new(message.headers.count)
+            // withCString, not a String passed as `const char *`: that conversion allocates for short strings.
             for header in message.headers {
-                if let value = header.value {
-                    value.withUnsafeBytes { _ = rd_kafka_header_add(headers, header.key, -1, $0.baseAddress, $0.count) }
-                } else {
-                    rd_kafka_header_add(headers, header.key, -1, nil, 0)
+                header.key.withCString { name in
+                    header.withValueBytes { value in
+                        guard let value else {
+                            _ = rd_kafka_header_add(headers, name, -1, nil, 0)  // a null value
+                            return
+                        }
+                        // An empty value is not a null one: it needs a pointer even with nothing behind it.
+                        withUnsafeBytes(of: UInt8(0)) { empty in
+                            _ = rd_kafka_header_add(headers, name, -1, value.baseAddress ?? empty.baseAddress, value.count)
+                        }
+                    }
                 }
             }
         }
         let opaque = waiter.map { Unmanaged.passRetained($0).toOpaque() }
         tracker.enqueued()
-        let err = message.value.withUnsafeBytes { value in
-            withKeyBytes(message.key) { keyPointer, keyCount in
-                bz_produce(
-                    rk, message.topic, message.partition ?? -1, keyPointer, keyCount,
-                    message.isTombstone ? nil : value.baseAddress, message.isTombstone ? 0 : value.count,
-                    headers, message.timestampMs ?? 0, opaque)
+        let err = message.topic.withCString { topic in
+            message.value.withUnsafeBytes { value in
+                withKeyBytes(message.key) { keyPointer, keyCount in
+                    bz_produce(
+                        rk, topic, message.partition ?? -1, keyPointer, keyCount,
+                        message.isTombstone ? nil : value.baseAddress, message.isTombstone ? 0 : value.count,
+                        headers, message.timestampMs ?? 0, opaque)
+                }
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -59,6 +69,17 @@ final class ProducerCore: @unchecked Sendable {
             if let opaque { Unmanaged<DeliveryWaiter>.fromOpaque(opaque).release() }
         }
         return err
+    }
+
+    /// Hands records to librdkafka from `index` on, advancing it past each one taken, until one is refused (its
+    /// error is returned). Synchronous, so the records are borrowed rather than copied into an async frame.
+    func enqueueAll(_ messages: [ProducerMessage], from index: inout Int) -> rd_kafka_resp_err_t {
+        while index < messages.endIndex {
+            let err = enqueue(messages[index], waiter: nil)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { return err }
+            index += 1
+        }
+        return RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
     private func withKeyBytes<R>(_ key: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {

@@ -49,6 +49,6 @@ public enum DeadLetter {
 extension KafkaMessage {
     /// The last value of a header, as text.
     public func header(_ name: String) -> String? {
-        headers.last { $0.key == name }?.value.flatMap { String(validating: $0, as: UTF8.self) }
+        headers.last { $0.key == name }?.stringValue
     }
 }

@@ -16,16 +16,21 @@ public enum EventID {
         // Mix the two lanes so close inputs spread over every digit.
         a ^= b >> 29
         b ^= a << 17
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 45, count: 36)  // dashes stay at 8, 13, 18, 23
-        var position = 0
-        for lane in [a, b] {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
-                out[position] = digits[Int((lane >> UInt64(shift)) & 0xf)]
-                position += 1
+        // Written in place into the string's own storage: this runs for every emitted event.
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var position = 0
+            for lane in [a, b] {
+                for shift in stride(from: 60, through: 0, by: -4) {
+                    if position == 8 || position == 13 || position == 18 || position == 23 {
+                        out[position] = 45  // dashes at 8, 13, 18, 23
+                        position += 1
+                    }
+                    let nibble = UInt8(truncatingIfNeeded: lane >> UInt64(shift)) & 0xf
+                    out[position] = nibble < 10 ? 48 + nibble : 87 + nibble  // 0-9, a-f
+                    position += 1
+                }
             }
+            return 36
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

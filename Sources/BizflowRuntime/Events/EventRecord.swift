@@ -8,7 +8,7 @@ public enum EventRecord {
         let payload: [UInt8] = try event.serializedBytes()
         return ProducerMessage(
             topic: topic, key: Array(event.eventKey.utf8), value: payload,
-            headers: envelope.headers.map { KafkaHeader($0.key, $0.value) })
+            headers: envelope.headers { KafkaHeader($0, $1) })
     }
 
     /// A record for an external input: a new envelope with the event's own tenant.
@@ -25,6 +25,7 @@ public enum EventRecord {
 
     /// Reads only the envelope (the headers) of a consumed record.
     public static func envelope(of message: KafkaMessage) throws(EventError) -> EventEnvelope {
-        try EventEnvelope(headers: message.headers.map { (key: $0.key, value: $0.value) })
+        let headers = message.headers
+        return try EventEnvelope(headerCount: headers.count) { (key: headers[$0].key, text: headers[$0].text) }
     }
 }

@@ -67,10 +67,9 @@ extension TierRunner {
         let key = message.keyString ?? event.eventKey
         var state = TierState(store: store)
         // The last few event ids of the key, newline-separated (JSON would cost more than the event itself).
-        let seenBytes = state.bytes(Self.seenStore, key) ?? []
-        let seen = seenBytes.split(separator: 0x0a)
+        let seen = state.bytes(Self.seenStore, key) ?? []
         let id = Array(envelope.id.utf8)
-        if seen.contains(where: { $0.elementsEqual(id) }) {
+        if DedupeWindow.contains(seen, id) {
             metrics.duplicates.increment()
             return []
         }
@@ -104,9 +103,7 @@ extension TierRunner {
             do {
                 let emits = try await tier.handle(input, state: &attemptState, now: now)
                 state = attemptState
-                var window = Array(seen.suffix(settings.dedupeWindow - 1).joined(separator: [0x0a]))
-                if !window.isEmpty { window.append(0x0a) }
-                state.setBytes(window + id, Self.seenStore, key)
+                state.setBytes(DedupeWindow.appending(seen, id, size: settings.dedupeWindow), Self.seenStore, key)
                 store.apply(state.writes)
                 return try records(emits, cause: envelope, salt: envelope.id, now: now)
             } catch TierError.transient(let reason) where attempt < settings.retry.attempts {
@@ -154,7 +151,7 @@ extension TierRunner {
         state.setBytes(nil, DurableTimer.store, timer.id)
         let salt = "\(timer.id)@\(timer.due)"
         let envelope = EventEnvelope(
-            id: EventID.derived(salt), source: "bizflow/\(settings.name)", type: "bizflow.timer", time: now,
+            id: EventID.derived(salt), source: eventSource, type: "bizflow.timer", time: now,
             tenantID: timer.tenantID, correlationID: timer.correlationID.isEmpty ? nil : timer.correlationID)
         var attempt = 1
         while true {
@@ -181,10 +178,9 @@ extension TierRunner {
     private func records(_ emits: [Emit], cause: EventEnvelope, salt: String, now: Date) throws -> [ProducerMessage] {
         var result: [ProducerMessage] = []
         result.reserveCapacity(emits.count)
-        let source = "bizflow/\(settings.name)"
         for (index, emit) in emits.enumerated() {
             let envelope = cause.caused(
-                type: type(of: emit.event).eventType, source: source, time: now,
+                type: type(of: emit.event).eventType, source: eventSource, time: now,
                 id: EventID.derived(salt, settings.name, String(index)))
             var record = try EventRecord.make(emit.event, envelope: envelope, topic: emit.topic)
             if let key = emit.key { record.key = Array(key.utf8) }

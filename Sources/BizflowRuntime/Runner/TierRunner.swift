@@ -26,6 +26,8 @@ public actor TierRunner: Service {
     /// Every batch of this process that failed, so a re-restore ignores its visible writes.
     var knownAborted: Set<String> = []
     let incarnation = String(UUID().uuidString.prefix(8)).lowercased()
+    /// The `ce_source` of every event this tier emits.
+    let eventSource: String
     var sequence = 0
     var consumer: KafkaConsumer?
     var producer: KafkaProducer?
@@ -37,6 +39,7 @@ public actor TierRunner: Service {
     public init(settings: TierSettings, tier: any Tier, logger: Logger) {
         self.settings = settings
         self.tier = tier
+        self.eventSource = "bizflow/\(settings.name)"
         var logger = logger
         logger[metadataKey: "tier"] = "\(settings.name)"
         self.logger = logger

@@ -11,7 +11,14 @@ public struct StateKey: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(store)/\(key)" }
 
     /// The changelog record key: store and key joined by a unit separator, which neither contains.
-    var recordKey: [UInt8] { Array(store.utf8) + [0x1f] + Array(key.utf8) }
+    var recordKey: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(store.utf8.count + 1 + key.utf8.count)  // one allocation: this runs per changed entry
+        bytes += store.utf8
+        bytes.append(0x1f)
+        bytes += key.utf8
+        return bytes
+    }
 
     init?(recordKey: [UInt8]) {
         guard let split = recordKey.firstIndex(of: 0x1f),
