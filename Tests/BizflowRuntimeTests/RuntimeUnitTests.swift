@@ -130,7 +130,7 @@ struct RuntimeUnitTests {
         store.apply(state.writes)
         #expect(store.dueTimers(at: 99).isEmpty)
         #expect(store.dueTimers(at: 100).map(\.id) == ["k/t"])
-        #expect(Set(store.takeDirty().map(\.0.store)) == ["counts", DurableTimer.store])
+        #expect(Set(store.takeDirty().flatMap { $0.entries.map(\.store) }) == ["counts", DurableTimer.store])
         #expect(store.takeDirty().isEmpty)
     }
 }

@@ -1,7 +1,14 @@
 /// Rebuilds one partition's state from its changelog records. A write counts once a valid commit marker follows
 /// it; writes and markers of batches listed as aborted (by any marker, or by this process) never count, and
-/// writes after the last valid marker form the uncommitted tail.
+/// writes after the last valid marker form the uncommitted tail. Reads both record formats: one key's entries
+/// together (`ChangelogGroup`, written now) and one entry per record (store and key; written before).
 struct ChangelogRestorer {
+    /// One record's effect: an entry set or deleted, or all of a key's entries replaced.
+    private enum Write {
+        case entry(StateKey, [UInt8]?)
+        case group(String, [String: [UInt8]])
+    }
+
     struct Record {
         var key: [UInt8]?
         var value: [UInt8]
@@ -14,6 +21,8 @@ struct ChangelogRestorer {
     /// Batches whose writes are visible but never committed: the next marker must list them as aborted.
     private(set) var uncommittedTail: Set<String> = []
     private(set) var records = 0
+    /// Group records whose value could not be read.
+    private(set) var unreadable = 0
 
     init(_ records: [Record], knownAborted: Set<String> = []) {
         self.records = records.count
@@ -26,20 +35,38 @@ struct ChangelogRestorer {
         self.aborted = aborted
         // Pass 2: apply writes batch by batch at their markers. On a compacted real-cluster changelog, older
         // batches may have lost their marker to a newer one: their writes are committed and still apply.
-        var pending: [(txn: String, key: StateKey, value: [UInt8]?)] = []
+        var pending: [(txn: String, write: Write)] = []
+        var byKey: [String: [String: [UInt8]]] = [:]
         for record in records {
             guard let key = record.key, let txn = record.txn else { continue }
             if key == CommitMarker.recordKey {
                 guard let marker = CommitMarker(bytes: record.value), !aborted.contains(marker.txn) else { continue }
-                for write in pending where !aborted.contains(write.txn) {
-                    state[write.key] = write.value
+                for (txn, write) in pending where !aborted.contains(txn) {
+                    switch write {
+                    case .entry(let key, let value): byKey[key.key, default: [:]][key.store] = value
+                    case .group(let key, let entries): byKey[key] = entries
+                    }
                 }
                 pending.removeAll(keepingCapacity: true)
                 offsets.merge(marker.offsets) { _, new in new }
+            } else if let groupKey = ChangelogGroup.key(ofRecordKey: key) {
+                guard let entries = ChangelogGroup.decode(record.value) else {
+                    if !aborted.contains(txn) { unreadable += 1 }  // never guessed at: the restore fails (`check`)
+                    continue
+                }
+                pending.append((txn, .group(groupKey, entries)))
             } else if let stateKey = StateKey(recordKey: key) {
-                pending.append((txn, stateKey, record.value.isEmpty ? nil : record.value))
+                pending.append((txn, .entry(stateKey, record.value.isEmpty ? nil : record.value)))
             }
         }
+        for (key, entries) in byKey {
+            for (store, value) in entries where !value.isEmpty { state[StateKey(store, key)] = value }
+        }
         uncommittedTail = Set(pending.map(\.txn)).subtracting(aborted)
+    }
+
+    /// Throws when a record could not be read: state rebuilt without it would be silently wrong.
+    func check(partition: Int32, changelog: String) throws(ChangelogUnreadable) {
+        guard unreadable == 0 else { throw ChangelogUnreadable(changelog: changelog, partition: partition, records: unreadable) }
     }
 }

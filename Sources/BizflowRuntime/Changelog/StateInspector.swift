@@ -16,6 +16,7 @@ public enum StateInspector {
                 records.filter { $0.partition == partition }.map {
                     .init(key: $0.key, value: $0.value, txn: $0.header(CommitMarker.txnHeader))
                 })
+            try restorer.check(partition: partition, changelog: changelog)
             entries[partition] = Dictionary(
                 uniqueKeysWithValues: restorer.state.filter { $0.key.store == store }.map { ($0.key.key, $0.value) })
             offsets[partition] = restorer.offsets

@@ -15,11 +15,11 @@ extension TierRunner {
         var offsets: [TopicPartitionOffset] = []
         for partition in touched.sorted() {
             guard let store = stores[partition] else { continue }
-            for (key, value) in store.takeDirty() {
+            for (key, entries) in store.takeDirty() {
                 changelog.append(
                     ProducerMessage(
-                        topic: settings.changelog, partition: partition, key: key.recordKey, value: value ?? [],
-                        headers: txnHeader))
+                        topic: settings.changelog, partition: partition, key: ChangelogGroup.recordKey(key),
+                        value: ChangelogGroup.encode(entries), headers: txnHeader))
             }
             var inputOffsets: [String: Int64] = [:]
             for input in settings.inputs {

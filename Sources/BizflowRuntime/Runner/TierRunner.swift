@@ -180,6 +180,7 @@ public actor TierRunner: Service {
         var entries = 0
         for partition in partitions {
             let restorer = ChangelogRestorer(byPartition[partition] ?? [], knownAborted: knownAborted)
+            try restorer.check(partition: partition, changelog: settings.changelog)
             let store = PartitionStore(partition: partition)
             for (key, value) in restorer.state { store.restore(key, value) }
             store.finishRestore()

@@ -1,11 +1,13 @@
 /// The state of one input partition of a tier: key → bytes per named store, kept in memory and mirrored to the
-/// tier's changelog. A reference type so events can read it without copying; only the tier runner mutates it,
-/// while it holds its batch lock.
+/// tier's changelog, one record per changed key (`ChangelogGroup`). A reference type so events can read it without
+/// copying; only the tier runner mutates it, while it holds its batch lock.
 public final class PartitionStore: @unchecked Sendable {
     public let partition: Int32
-    private(set) var values: [StateKey: [UInt8]] = [:]
-    /// Entries changed since the last changelog write.
-    private(set) var dirty: Set<StateKey> = []
+    /// Per key, its entries across stores: a handful at most, so a scanned array rather than a dictionary.
+    private var values: [String: [(store: String, value: [UInt8])]] = [:]
+    /// Keys with entries changed since the last changelog write.
+    private var dirty: Set<String> = []
+    private(set) var count = 0
     /// Due time of every scheduled timer, so finding due ones never scans or decodes the rest of the state.
     private var timerDue: [StateKey: Double] = [:]
     /// The earliest due time among this partition's timers (nil: none), so idle ticks cost nothing.
@@ -13,19 +15,21 @@ public final class PartitionStore: @unchecked Sendable {
 
     init(partition: Int32) { self.partition = partition }
 
-    public subscript(key: StateKey) -> [UInt8]? { values[key] }
+    public subscript(key: StateKey) -> [UInt8]? {
+        values[key.key]?.first { $0.store == key.store }?.value
+    }
 
     /// Every key of one store (for domain code that scans, e.g. due timers).
-    public func keys(in store: String) -> [String] { values.keys.filter { $0.store == store }.map(\.key) }
+    public func keys(in store: String) -> [String] {
+        values.compactMap { key, entries in entries.contains { $0.store == store } ? key : nil }
+    }
 
-    public var count: Int { values.count }
-
-    /// Applies writes (nil deletes) and remembers them for the changelog.
+    /// Applies writes (nil deletes) and remembers their keys for the changelog.
     func apply(_ writes: [StateKey: [UInt8]?]) {
         var timersChanged = false
         for (key, value) in writes {
-            values[key] = value
-            dirty.insert(key)
+            set(key, value)
+            dirty.insert(key.key)
             if key.store == DurableTimer.store {
                 indexTimer(key, value)
                 timersChanged = true
@@ -36,25 +40,48 @@ public final class PartitionStore: @unchecked Sendable {
 
     /// Restores an entry from the changelog (not dirty).
     func restore(_ key: StateKey, _ value: [UInt8]?) {
-        values[key] = value
+        set(key, value)
         if key.store == DurableTimer.store { indexTimer(key, value) }
     }
 
     func finishRestore() { nextTimerDue = timerDue.values.min() }
 
-    /// Takes the changed entries with their current values, clearing the dirty set.
-    func takeDirty() -> [(StateKey, [UInt8]?)] {
+    /// Takes the changed keys with all their current entries, clearing the dirty set.
+    func takeDirty() -> [(key: String, entries: [(store: String, value: [UInt8])])] {
         defer { dirty.removeAll(keepingCapacity: true) }
-        return dirty.map { ($0, values[$0]) }
+        return dirty.map { ($0, values[$0] ?? []) }
     }
 
     /// Timers due at `now`, earliest first.
     func dueTimers(at now: Double) -> [DurableTimer] {
         guard let next = nextTimerDue, next <= now else { return [] }
         return timerDue.compactMap { key, due -> DurableTimer? in
-            guard due <= now, let bytes = values[key] else { return nil }
+            guard due <= now, let bytes = self[key] else { return nil }
             return DurableTimer(bytes: bytes)
         }.sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+    }
+
+    private func set(_ key: StateKey, _ value: [UInt8]?) {
+        // In place (one hash lookup); a key whose last entry went is removed after.
+        if Self.update(&values[key.key, default: []], key.store, value, count: &count) { values[key.key] = nil }
+    }
+
+    /// Sets or removes a store's entry among a key's entries; true when none are left.
+    private static func update(
+        _ entries: inout [(store: String, value: [UInt8])], _ store: String, _ value: [UInt8]?, count: inout Int
+    ) -> Bool {
+        if let index = entries.firstIndex(where: { $0.store == store }) {
+            if let value {
+                entries[index].value = value
+            } else {
+                entries.remove(at: index)
+                count -= 1
+            }
+        } else if let value {
+            entries.append((store, value))
+            count += 1
+        }
+        return entries.isEmpty
     }
 
     private func indexTimer(_ key: StateKey, _ value: [UInt8]?) {

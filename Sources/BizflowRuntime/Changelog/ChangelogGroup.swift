@@ -1,0 +1,73 @@
+/// A changelog record carrying every entry of one key across the tier's stores: a batch writes one record per changed
+/// key rather than one per changed entry (a lead's state and its dedupe window travel together), so each input costs
+/// one changelog record instead of two or more. The record replaces all of the key's entries; an empty value means the
+/// key has none left (an empty value, not a tombstone: compaction must not drop it and uncover older per-entry records
+/// of the key, written before this format).
+///
+/// Record key: 0x1e, then the key. Value: per entry, the store name and the value, each a LEB128 length and bytes.
+enum ChangelogGroup {
+    static let keyPrefix: UInt8 = 0x1e
+
+    static func recordKey(_ key: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 + key.utf8.count)
+        bytes.append(keyPrefix)
+        bytes += key.utf8
+        return bytes
+    }
+
+    /// The key of a group record, nil when the record is not one.
+    static func key(ofRecordKey bytes: [UInt8]) -> String? {
+        guard bytes.first == keyPrefix else { return nil }
+        return String(validating: bytes[1...], as: UTF8.self)
+    }
+
+    static func encode(_ entries: [(store: String, value: [UInt8])]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.reduce(0) { $0 + $1.store.utf8.count + $1.value.count + 4 })
+        for (store, value) in entries {
+            appendLength(store.utf8.count, to: &bytes)
+            bytes += store.utf8
+            appendLength(value.count, to: &bytes)
+            bytes += value
+        }
+        return bytes
+    }
+
+    /// The entries of a group record's value; nil when it is malformed.
+    static func decode(_ bytes: [UInt8]) -> [String: [UInt8]]? {
+        var entries: [String: [UInt8]] = [:]
+        var index = bytes.startIndex
+        func take() -> ArraySlice<UInt8>? {
+            var length = 0
+            var shift = 0
+            while true {
+                guard index < bytes.endIndex, shift < 63 else { return nil }
+                let byte = bytes[index]
+                index += 1
+                length |= Int(byte & 0x7f) << shift
+                if byte & 0x80 == 0 { break }
+                shift += 7
+            }
+            guard length <= bytes.endIndex - index else { return nil }
+            defer { index += length }
+            return bytes[index..<(index + length)]
+        }
+        while index < bytes.endIndex {
+            guard let storeBytes = take(), let store = String(validating: storeBytes, as: UTF8.self),
+                let value = take()
+            else { return nil }
+            entries[store] = Array(value)
+        }
+        return entries
+    }
+
+    private static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
+        var rest = UInt(length)
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+}
