@@ -118,6 +118,48 @@ struct ScoringTests {
         #expect(LeadScorer.confidence(bare) == 0.1)
     }
 
+    @Test("reasons: the top factors with their details, for every kind of detail (pinned)")
+    func reasonDetails() {
+        var config = scorer.config
+        config.topReasons = 20
+        let all = LeadScorer(config: config)
+        var activity = LeadScorer.Activity()
+        (activity.opens, activity.clicks, activity.replies, activity.meetings, activity.visits, activity.downloads) =
+            (1, 2, 1, 1, 5, 2)
+        let scored = all.score(
+            lead { $0.serviceRequirements = ["integration", "training"]; $0.emailOpens = 3 }, activity: activity)
+        let rendered = scored.reasons.map { "\($0.component)/\($0.factor)/\($0.points)/\($0.detail)" }
+        // Pinned from the scorer before it made details only for the reasons it keeps.
+        #expect(
+            rendered == [
+                "behavioural/website_visits/60/15 visits", "demographic/seniority/60/CTO", "engagement/meetings/45/1 meetings",
+                "demographic/country/40/US", "behavioural/content_downloads/40/4 downloads", "engagement/email_opens/32/4 opens",
+                "engagement/replies/30/1 replies", "engagement/email_clicks/30/2 clicks",
+                "firmographic/company_size/30/1500 employees", "firmographic/budget/28/100000 USD",
+                "firmographic/industry/22/software", "firmographic/timeline/15/immediate",
+                "firmographic/services/6/integration, training",
+            ])
+        #expect(scorer.score(lead()).reasons.count == scorer.config.topReasons)
+    }
+
+    @Test("reserved domains by their last label; lower-casing keeps strings that need none", arguments: [
+        ("example", true), ("mail.example", true), ("corp.com", false), ("corp.test.", true), ("", true), ("...", true),
+        ("a..invalid", true), ("localhost", true), ("test.com", false),
+    ])
+    func reservedDomains(domain: String, reserved: Bool) {
+        #expect(LeadNormalizer.isReservedDomain(domain) == reserved)
+        #expect(ASCIIText.lowercased(domain.uppercased()) == domain.lowercased())
+        #expect(ASCIIText.uppercased(domain) == domain.uppercased())
+    }
+
+    @Test("normalising reports whether anything changed")
+    func normalizingChanges() {
+        #expect(!LeadNormalizer.normalizing(lead { $0.phone = "+14155550100" }).changed)
+        let changed = LeadNormalizer.normalizing(lead { $0.email = " Ada@BigCorp.com" })
+        #expect(changed.changed && changed.lead.email == "ada@bigcorp.com")
+        #expect(LeadNormalizer.normalizing(lead { $0.country = "Germany" }).lead.country == "DE")
+    }
+
     @Test("an inconsistent configuration is refused with the reason")
     func configProblems() throws {
         var config = try shippedScoring()

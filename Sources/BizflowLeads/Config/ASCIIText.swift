@@ -12,6 +12,16 @@ enum ASCIIText {
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
 
+    /// The string lower-cased; the same string (no copy) when it has nothing to lower-case.
+    static func lowercased(_ text: String) -> String {
+        text.utf8.contains { (65...90).contains($0) || $0 >= 0x80 } ? text.lowercased() : text
+    }
+
+    /// The string upper-cased; the same string (no copy) when it has nothing to upper-case.
+    static func uppercased(_ text: String) -> String {
+        text.utf8.contains { (97...122).contains($0) || $0 >= 0x80 } ? text.uppercased() : text
+    }
+
     /// True when `haystack` (lower-cased by the caller) contains `needle` (lower-case).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }

@@ -34,13 +34,24 @@ public enum LeadNormalizer {
     }
 
     /// The lead with normalised email, phone and country.
-    public static func normalize(_ lead: LeadCaptured) -> LeadCaptured {
+    public static func normalize(_ lead: LeadCaptured) -> LeadCaptured { normalizing(lead).lead }
+
+    /// The lead with normalised email, phone and country, and whether that changed anything (an unchanged lead's
+    /// bytes as received are its encoding). Fields are set only when they change: a protobuf message copies its
+    /// storage on the first write.
+    public static func normalizing(_ lead: LeadCaptured) -> (lead: LeadCaptured, changed: Bool) {
         var lead = lead
-        lead.email = ASCIIText.trimmed(lead.email).lowercased()
-        lead.country = country(lead.country)
-        lead.phone = e164(lead.phone, country: lead.country)
-        lead.industry = ASCIIText.trimmed(lead.industry).lowercased()
-        return lead
+        var changed = false
+        func update(_ field: WritableKeyPath<LeadCaptured, String>, _ value: String) {
+            guard lead[keyPath: field] != value else { return }
+            lead[keyPath: field] = value
+            changed = true
+        }
+        update(\.email, ASCIIText.lowercased(ASCIIText.trimmed(lead.email)))
+        update(\.country, country(lead.country))
+        update(\.phone, e164(lead.phone, country: lead.country))
+        update(\.industry, ASCIIText.lowercased(ASCIIText.trimmed(lead.industry)))
+        return (lead, changed)
     }
 
     /// local@domain.tld with no spaces, one @, a dot in the domain and no empty labels.
@@ -58,17 +69,21 @@ public enum LeadNormalizer {
     /// The email's domain, lower-cased ("" when there is none).
     public static func domain(of email: String) -> String {
         guard let at = email.utf8.lastIndex(of: 64) else { return "" }
-        return String(email[email.utf8.index(after: at)...]).lowercased()
+        return ASCIIText.lowercased(String(email[email.utf8.index(after: at)...]))
     }
 
     /// True when the domain can never be a real mailbox (reserved test TLDs).
     public static func isReservedDomain(_ domain: String) -> Bool {
-        guard let tld = domain.split(separator: ".").last else { return true }
-        return reservedTLDs.contains(String(tld))
+        // The last non-empty dot-separated label, as `split` would give it, without splitting the whole domain.
+        let trimmed = domain.utf8.reversed().drop { $0 == 46 }.count
+        guard trimmed > 0 else { return true }
+        let body = domain.utf8.prefix(trimmed)
+        let start = body.lastIndex(of: 46).map { domain.utf8.index(after: $0) } ?? domain.utf8.startIndex
+        return reservedTLDs.contains(String(domain[start..<body.endIndex]))
     }
 
     public static func country(_ raw: String) -> String {
-        let upper = ASCIIText.trimmed(raw).uppercased()
+        let upper = ASCIIText.uppercased(ASCIIText.trimmed(raw))
         if let code = countryNames[upper] { return code }
         if upper.count == 2, upper.allSatisfy({ $0.isLetter }) { return upper }
         return upper.isEmpty ? "" : upper

@@ -5,10 +5,39 @@ public struct LeadScorer: Sendable {
     public let config: ScoringConfig
     /// Title rules with their words lower-cased once, matched as bytes per event.
     private let titleRules: [(words: [[UInt8]], points: Int)]
+    /// Thresholds sorted once, highest first (not per event).
+    private let companySizeThresholds: [ScoringConfig.Threshold]
+    private let budgetThresholds: [ScoringConfig.Threshold]
 
     public init(config: ScoringConfig) {
         self.config = config
         titleRules = config.demographic.titles.map { rule in (rule.match.map { Array($0.lowercased().utf8) }, rule.points) }
+        companySizeThresholds = config.firmographic.companySize.sorted { $0.min > $1.min }
+        budgetThresholds = config.firmographic.budget.sorted { $0.min > $1.min }
+    }
+
+    /// A factor's contribution before the top ones are chosen: its detail text is only made for those kept.
+    private struct Candidate {
+        var component: String
+        var factor: String
+        var points: Int
+        var detail: Detail
+    }
+
+    private enum Detail {
+        case text(String)
+        case count(Int, String)
+        case budget(Money)
+        case services([String])
+
+        var text: String {
+            switch self {
+            case .text(let text): text
+            case .count(let count, let unit): "\(count) \(unit)"
+            case .budget(let money): "\(money.amountMinor / 100) \(money.currency)"
+            case .services(let services): services.joined(separator: ", ")
+            }
+        }
     }
 
     /// Engagement seen after capture (from `leads.engagement`).
@@ -25,39 +54,35 @@ public struct LeadScorer: Sendable {
 
     /// The scores of a normalised lead, without envelope fields.
     public func score(_ lead: LeadCaptured, activity: Activity = Activity()) -> LeadScored {
-        var reasons: [ScoreReason] = []
-        func reason(_ component: String, _ factor: String, _ points: Int, _ detail: String) {
+        var reasons: [Candidate] = []
+        reasons.reserveCapacity(12)
+        func reason(_ component: String, _ factor: String, _ points: Int, _ detail: Detail) {
             guard points != 0 else { return }
-            reasons.append(ScoreReason.with {
-                $0.component = component
-                $0.factor = factor
-                $0.points = Int32(points)
-                $0.detail = detail
-            })
+            reasons.append(Candidate(component: component, factor: factor, points: points, detail: detail))
         }
 
         // Demographic: seniority from the title, country tier.
-        let title = Array(lead.jobTitle.lowercased().utf8)
+        let title = Array(ASCIIText.lowercased(lead.jobTitle).utf8)
         let titlePoints = titleRules.first { rule in rule.words.contains { ASCIIText.contains(title, $0) } }?.points ?? 0
-        reason("demographic", "seniority", titlePoints, lead.jobTitle)
+        reason("demographic", "seniority", titlePoints, .text(lead.jobTitle))
         let countryPoints = lead.country.isEmpty ? 0 : config.demographic.countries[lead.country]
             ?? config.demographic.defaultCountryPoints
-        reason("demographic", "country", countryPoints, lead.country)
+        reason("demographic", "country", countryPoints, .text(lead.country))
         let demographic = clamp(titlePoints + countryPoints)
 
         // Firmographic: size, industry, budget, timeline, service needs.
         let f = config.firmographic
-        let sizePoints = points(Int64(lead.companySize), f.companySize)
-        reason("firmographic", "company_size", sizePoints, "\(lead.companySize) employees")
+        let sizePoints = points(Int64(lead.companySize), companySizeThresholds)
+        reason("firmographic", "company_size", sizePoints, .count(Int(lead.companySize), "employees"))
         let industryPoints = lead.industry.isEmpty ? 0 : f.industries[lead.industry] ?? f.defaultIndustryPoints
-        reason("firmographic", "industry", industryPoints, lead.industry)
-        let budgetPoints = lead.hasBudget ? points(lead.budget.amountMinor, f.budget) : 0
-        reason("firmographic", "budget", budgetPoints, lead.hasBudget ? "\(lead.budget.amountMinor / 100) \(lead.budget.currency)" : "")
+        reason("firmographic", "industry", industryPoints, .text(lead.industry))
+        let budgetPoints = lead.hasBudget ? points(lead.budget.amountMinor, budgetThresholds) : 0
+        reason("firmographic", "budget", budgetPoints, lead.hasBudget ? .budget(lead.budget) : .text(""))
         let timelineName = Self.timelineName(lead.timeline)
         let timelinePoints = f.timeline[timelineName] ?? 0
-        reason("firmographic", "timeline", timelinePoints, timelineName)
+        reason("firmographic", "timeline", timelinePoints, .text(timelineName))
         let servicePoints = min(f.maxServicePoints, f.pointsPerService * lead.serviceRequirements.count)
-        reason("firmographic", "services", servicePoints, lead.serviceRequirements.joined(separator: ", "))
+        reason("firmographic", "services", servicePoints, .services(lead.serviceRequirements))
         let firmographic = clamp(sizePoints + industryPoints + budgetPoints + timelinePoints + servicePoints)
 
         // Behavioural: site visits and downloads, captured and later.
@@ -66,17 +91,17 @@ public struct LeadScorer: Sendable {
         let downloads = Int(lead.contentDownloads) + activity.downloads
         let visitPoints = min(b.maxWebsitePoints, visits * b.websiteVisit)
         let downloadPoints = min(b.maxDownloadPoints, downloads * b.contentDownload)
-        reason("behavioural", "website_visits", visitPoints, "\(visits) visits")
-        reason("behavioural", "content_downloads", downloadPoints, "\(downloads) downloads")
+        reason("behavioural", "website_visits", visitPoints, .count(visits, "visits"))
+        reason("behavioural", "content_downloads", downloadPoints, .count(downloads, "downloads"))
         let behavioural = clamp(visitPoints + downloadPoints)
 
         // Engagement: opens, clicks, replies, meetings.
         let e = config.engagement
         let opens = Int(lead.emailOpens) + activity.opens
-        reason("engagement", "email_opens", opens * e.emailOpen, "\(opens) opens")
-        reason("engagement", "email_clicks", activity.clicks * e.emailClick, "\(activity.clicks) clicks")
-        reason("engagement", "replies", activity.replies * e.reply, "\(activity.replies) replies")
-        reason("engagement", "meetings", activity.meetings * e.meetingBooked, "\(activity.meetings) meetings")
+        reason("engagement", "email_opens", opens * e.emailOpen, .count(opens, "opens"))
+        reason("engagement", "email_clicks", activity.clicks * e.emailClick, .count(activity.clicks, "clicks"))
+        reason("engagement", "replies", activity.replies * e.reply, .count(activity.replies, "replies"))
+        reason("engagement", "meetings", activity.meetings * e.meetingBooked, .count(activity.meetings, "meetings"))
         let engagement = clamp(
             opens * e.emailOpen + activity.clicks * e.emailClick + activity.replies * e.reply
                 + activity.meetings * e.meetingBooked)
@@ -109,7 +134,15 @@ public struct LeadScorer: Sendable {
             }]
         } else {
             scored.band = band(total)
-            scored.reasons = Array(reasons.sorted { ($0.points, $0.factor) > ($1.points, $1.factor) }.prefix(config.topReasons))
+            scored.reasons = reasons.sorted { ($0.points, $0.factor) > ($1.points, $1.factor) }.prefix(config.topReasons).map {
+                candidate in
+                ScoreReason.with {
+                    $0.component = candidate.component
+                    $0.factor = candidate.factor
+                    $0.points = Int32(candidate.points)
+                    $0.detail = candidate.detail.text
+                }
+            }
         }
         return scored
     }
@@ -144,7 +177,7 @@ public struct LeadScorer: Sendable {
             !lead.companyName.isEmpty, lead.companySize > 0, !lead.industry.isEmpty, !lead.jobTitle.isEmpty,
             !lead.country.isEmpty, lead.hasBudget && lead.budget.amountMinor > 0, lead.timeline != .unspecified,
         ]
-        return (Double(present.filter { $0 }.count) / Double(present.count) * 100).rounded() / 100
+        return (Double(present.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(present.count) * 100).rounded() / 100
     }
 
     static func timelineName(_ timeline: PurchaseTimeline) -> String {
@@ -159,7 +192,7 @@ public struct LeadScorer: Sendable {
     }
 
     private func points(_ value: Int64, _ thresholds: [ScoringConfig.Threshold]) -> Int {
-        thresholds.sorted { $0.min > $1.min }.first { value >= $0.min }?.points ?? 0
+        thresholds.first { value >= $0.min }?.points ?? 0  // sorted highest first at init
     }
 
     private func clamp(_ value: Int) -> Int { min(100, max(0, value)) }

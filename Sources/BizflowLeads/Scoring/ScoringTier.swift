@@ -30,8 +30,12 @@ public actor ScoringTier: Tier {
         case let lead as LeadCaptured:
             let problems = LeadNormalizer.validationProblems(lead)
             guard problems.isEmpty else { throw TierError.invalid(problems.joined(separator: "; ")) }
-            let normalized = LeadNormalizer.normalize(lead)
-            state.setMessage(normalized, Self.leads, input.key)
+            let (normalized, changed) = LeadNormalizer.normalizing(lead)
+            if !changed, let payload = input.payload {
+                state.setBytes(payload, Self.leads, input.key)  // already its encoding: not encoded again
+            } else {
+                state.setMessage(normalized, Self.leads, input.key)
+            }
             return [emit(normalized, state: state, now: now)]
         case let engagement as LeadEngagement:
             var activity = state.value(LeadScorer.Activity.self, Self.activity, input.key) ?? .init()

@@ -92,7 +92,7 @@ extension TierRunner {
         }
         var input = InboundEvent(
             envelope: envelope, event: event, topic: message.topic, partition: message.partition,
-            offset: message.offset, key: key, replayed: replayed)
+            offset: message.offset, key: key, replayed: replayed, payload: message.value)
         if envelope.time.timeIntervalSince1970 > 0 {
             metrics.eventLatency.recordNanoseconds(Int64(max(0, now.timeIntervalSince(envelope.time)) * 1e9))
         }
