@@ -28,7 +28,7 @@ public final class KafkaAdmin: TopicCreator, @unchecked Sendable {
             for spec in specs {
                 guard let topic = rd_kafka_NewTopic_new(
                     spec.name, Int32(spec.partitions), Int32(spec.replicationFactor), &errstr, errstr.count)
-                else { throw KafkaError.local("create topic \(spec.name)", String(cString: errstr)) }
+                else { throw KafkaError.local("create topic \(spec.name)", RdKafka.text(errstr)) }
                 newTopics.append(topic)
                 for (key, value) in spec.configs.sorted(by: { $0.key < $1.key }) {
                     try RdKafka.check(rd_kafka_NewTopic_set_config(topic, key, value), "set \(key) on \(spec.name)")

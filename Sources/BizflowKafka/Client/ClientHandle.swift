@@ -14,7 +14,7 @@ final class ClientHandle: @unchecked Sendable {
         var errstr = [CChar](repeating: 0, count: 512)
         guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
-            throw .local("create Kafka client", String(cString: errstr))
+            throw .local("create Kafka client", RdKafka.text(errstr))
         }
         self.rk = rk
         self.logQueue = rd_kafka_queue_new(rk)

@@ -60,7 +60,7 @@ public struct KafkaConfig: Sendable {
             if rd_kafka_conf_set(conf, key, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
                 // The value is left out: it may be a secret.
-                let reason = Self.isSecret(key) ? "invalid value" : String(cString: errstr)
+                let reason = Self.isSecret(key) ? "invalid value" : RdKafka.text(errstr)
                 throw .local("configure Kafka client", "property \(key): \(reason)")
             }
         }

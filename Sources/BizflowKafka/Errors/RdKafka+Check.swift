@@ -22,12 +22,17 @@ enum RdKafka {
     }
 
     /// Reads the client's fatal error, if it has one (idempotent and transactional producers).
+    /// The text librdkafka wrote into an error buffer (up to its NUL).
+    static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func fatalError(_ rk: OpaquePointer) -> KafkaError? {
         var buffer = [CChar](repeating: 0, count: 512)
         let err = rd_kafka_fatal_error(rk, &buffer, buffer.count)
         guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
         return KafkaError(
-            code: KafkaErrorCode(err), operation: "client", reason: String(cString: buffer), isRetriable: false,
+            code: KafkaErrorCode(err), operation: "client", reason: text(buffer), isRetriable: false,
             isFatal: true)
     }
 }
