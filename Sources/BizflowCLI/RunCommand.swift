@@ -40,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Dead-letter a key's later events behind a failed one until it is replayed.")
     var parkKeys = false
 
+    @Option(help: "Hours the projector remembers applied event ids to drop duplicates (0: for ever).")
+    var appliedRetentionHours: Double = 168
+
     @Option(help: "Serve Prometheus /metrics and /healthz on this port (off when not given; 0 picks a free one).")
     var metricsPort: Int?
 
@@ -55,6 +58,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--mode must be exactly-once or at-least-once")
         }
         guard all || !tiers.isEmpty else { throw ValidationError("name the tiers to run, or pass --all") }
+        guard appliedRetentionHours >= 0 else { throw ValidationError("--applied-retention-hours must not be negative") }
         for tier in tiers where !TierRunners.names.contains(tier) && tier != "projector" {
             throw ValidationError("unknown tier \(tier): this build runs \(TierRunners.names.joined(separator: ", ")) and projector")
         }
@@ -87,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
                 topics: try ProjectionsCommand.projectorTopics(topology, prefix: topicPrefix))
             settings.groupID = topicPrefix + settings.groupID
             settings.maxBatch = batch
+            settings.appliedRetention = appliedRetentionHours > 0 ? .seconds(appliedRetentionHours * 3600) : nil
             settings.killAfterCommits = ProcessInfo.processInfo.environment["BIZFLOW_FAULT_KILL_AFTER_COMMITS"].flatMap { Int($0) }
             settings.members = members
             settings.instanceID = instanceID

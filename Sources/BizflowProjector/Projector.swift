@@ -94,6 +94,7 @@ public actor Projector: Service {
     /// Fetches and prepares the next batch while the previous one commits; commits one at a time, in order.
     private func loop(_ consumer: KafkaConsumer) async throws {
         var lastPauseCheck = ContinuousClock.now - .seconds(1)
+        var lastRetention = ContinuousClock.now
         var paused = false
         var committing: Task<Void, Error>?
         defer { committing?.cancel() }
@@ -104,6 +105,10 @@ public actor Projector: Service {
                 let now = (try? await database.withSession { try ProjectorStore.paused($0, group: group) }) ?? paused
                 if now != paused { logger.info(now ? "projector paused" : "projector resumed") }
                 paused = now
+            }
+            if let retention = settings.appliedRetention, ContinuousClock.now - lastRetention >= settings.retentionCheck {
+                lastRetention = ContinuousClock.now
+                await forgetApplied(olderThan: retention)
             }
             if paused {
                 try await committing?.value

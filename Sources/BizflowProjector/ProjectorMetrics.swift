@@ -7,6 +7,7 @@ struct ProjectorMetrics: Sendable {
     let duplicates: Counter
     let deadLettered: Counter
     let retries: Counter
+    let forgotten: Counter
     let batchDuration: Metrics.Timer
     let lag: Gauge
 
@@ -17,6 +18,7 @@ struct ProjectorMetrics: Sendable {
         duplicates = Counter(label: "bizflow_projector_duplicates_total", dimensions: dims, factory: factory)
         deadLettered = Counter(label: "bizflow_projector_dead_lettered_total", dimensions: dims, factory: factory)
         retries = Counter(label: "bizflow_projector_retries_total", dimensions: dims, factory: factory)
+        forgotten = Counter(label: "bizflow_projector_applied_ids_forgotten_total", dimensions: dims, factory: factory)
         batchDuration = Metrics.Timer(label: "bizflow_projector_batch_duration", dimensions: dims, factory: factory)
         lag = Gauge(label: "bizflow_projector_lag", dimensions: dims, factory: factory)
     }

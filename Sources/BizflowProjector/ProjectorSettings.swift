@@ -15,6 +15,10 @@ public struct ProjectorSettings: Sendable {
     /// How long a failing PostgreSQL may keep the projector waiting between attempts, at most.
     public var maxRetryDelay: Duration = .seconds(5)
     public var consumerProperties: [String: String] = [:]
+    /// How long applied event ids are kept to drop redelivered duplicates (a duplicate arriving later is applied
+    /// again); older ones are deleted every `retentionCheck`. nil keeps them for ever.
+    public var appliedRetention: Duration? = .seconds(7 * 24 * 3600)
+    public var retentionCheck: Duration = .seconds(60)
     public var metricsFactory: (any MetricsFactory)?
     /// Fault injection for tests: SIGKILL this process right after this many PostgreSQL commits, before the
     /// offsets reach Kafka (`BIZFLOW_FAULT_KILL_AFTER_COMMITS`).

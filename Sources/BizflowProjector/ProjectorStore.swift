@@ -63,6 +63,27 @@ public enum ProjectorStore {
         PostgresStatement("INSERT INTO applied_events (event_id) SELECT unnest($1::text[])", [.textArray(ids)])
     }
 
+    /// Deletes up to `limit` applied-event ids recorded more than `retention` ago and returns how many went; nil
+    /// when another projector is doing the same (one at a time, by an advisory lock, so they never wait on each
+    /// other's row locks).
+    static func forgetApplied(_ session: PostgresSession, olderThan retention: Duration, limit: Int) throws -> Int? {
+        try session.transaction { tx -> Int? in
+            guard try tx.query("SELECT pg_try_advisory_xact_lock(7212368492) AS locked").bool(0, "locked") == true else {
+                return nil
+            }
+            let rows = try tx.query(
+                """
+                WITH gone AS (
+                  DELETE FROM applied_events WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM applied_events WHERE applied_at < now() - $1::bigint * interval '1 second' LIMIT $2))
+                  RETURNING 1)
+                SELECT count(*) AS n FROM gone
+                """,
+                [.int(retention.components.seconds), .int(Int64(limit))])
+            return Int(rows.int(0, "n") ?? 0)
+        }
+    }
+
     /// Whether the group is paused (`bizflow projections pause`).
     static func paused(_ session: PostgresSession, group: String) throws -> Bool {
         try session.query("SELECT paused FROM projector_control WHERE group_id = $1", [.text(group)]).bool(0, "paused") ?? false
