@@ -107,6 +107,8 @@ public enum Projection {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
+        // Most text needs no escaping: copied whole rather than scalar by scalar (this runs per field per event).
+        if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5c || $0 < 0x20 }) { return "\"" + text + "\"" }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
