@@ -57,9 +57,8 @@ public enum PostgresValue: Sendable, Equatable {
         }
     }
 
-    /// `YYYY-MM-DD HH:MM:SS.ffffff+00`, exact to the microsecond. Written byte by byte (string interpolation with
-    /// padding cost more than the statement it went into; the projector sends one or more per event).
-    static func timestamp(_ date: Date) -> String {
+    /// The UTC calendar fields of `date` and its microseconds (0…999,999, also before 1970).
+    static func utc(_ date: Date) -> (parts: tm, fraction: Int64) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var seconds = micros / 1_000_000
         var fraction = micros % 1_000_000
@@ -70,12 +69,22 @@ public enum PostgresValue: Sendable, Equatable {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
+        return (parts, fraction)
+    }
+
+    /// The timestamp text by the general (slow) formatter.
+    static func formatted(_ parts: tm, _ fraction: Int64) -> String {
+        String(format: "%04lld-%02d-%02d %02d:%02d:%02d.%06lld+00", Int64(parts.tm_year) + 1900, parts.tm_mon + 1,
+               parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, fraction)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS.ffffff+00`, exact to the microsecond. Written byte by byte (string interpolation with
+    /// padding cost more than the statement it went into; the projector sends one or more per event).
+    static func timestamp(_ date: Date) -> String {
+        let (parts, fraction) = utc(date)
         let year = Int64(parts.tm_year) + 1900
-        guard (0...9999).contains(year) else {
-            // Outside four digits: PostgreSQL's own spelling with its era suffix is beyond this format.
-            return String(format: "%04lld-%02d-%02d %02d:%02d:%02d.%06lld+00", year, parts.tm_mon + 1, parts.tm_mday,
-                          parts.tm_hour, parts.tm_min, parts.tm_sec, fraction)
-        }
+        // Outside four digits (PostgreSQL's own spelling would add an era): the general formatter.
+        guard (0...9999).contains(year) else { return formatted(parts, fraction) }
         return String(unsafeUninitializedCapacity: 29) { out in
             var position = 0
             func put(_ value: Int64, _ digits: Int) {
