@@ -78,4 +78,23 @@ struct StateCodecTests {
         #expect(throws: (any Error).self) { try StateDecoder().decode(Sample.self, from: flipped) }
         #expect(throws: DecodingError.self) { try StateDecoder().decode(Int.self, from: try StateEncoder().encode("text")) }
     }
+
+    @Test("integers read without Codable agree with the decoder; anything else is left to it")
+    func integers() throws {
+        for value in [0, 1, -1, 63, -64, 127, 128, 300, -300, Int.max, Int.min] {
+            let bytes = try StateEncoder().encode(value)
+            #expect(StateDecoder.integer(bytes) == Int64(value))
+            var state = TierState.detached()
+            state.set(value, "counts", "k")
+            #expect(state.int("counts", "k") == value)
+        }
+        #expect(StateDecoder.integer(try StateEncoder().encode("7")) == nil)
+        #expect(StateDecoder.integer(try StateEncoder().encode([7])) == nil)
+        #expect(StateDecoder.integer(Array(try StateEncoder().encode(7).dropLast())) == nil)
+        #expect(StateDecoder.integer(try StateEncoder().encode(7) + [0]) == nil)
+        var legacy = TierState.detached()
+        legacy.setBytes(Array("42".utf8), "counts", "json")  // written as JSON by an earlier version
+        #expect(legacy.int("counts", "json") == 42)
+        #expect(legacy.int("counts", "absent") == nil)
+    }
 }

@@ -94,7 +94,7 @@ public actor AssignmentTier: Tier {
         }
         let rule = config.rule(for: scored)
         let load = workload(state)
-        let cursor = state.value(Int.self, Self.cursor, "round_robin") ?? 0
+        let cursor = state.int(Self.cursor, "round_robin") ?? 0
         guard
             let choice = selector.choose(rule.strategy, for: scored.lead, workload: load, cursor: cursor)
                 ?? selector.choose(config.fallback, for: scored.lead, workload: load, cursor: cursor)
@@ -176,12 +176,12 @@ public actor AssignmentTier: Tier {
 
     func workload(_ state: TierState) -> [String: Int] {
         var result: [String: Int] = [:]
-        for rep in config.reps { result[rep.id] = state.value(Int.self, Self.workload, rep.id) ?? 0 }
+        for rep in config.reps { result[rep.id] = state.int(Self.workload, rep.id) ?? 0 }
         return result
     }
 
     private func adjust(_ repID: String, by delta: Int, state: inout TierState) {
-        let value = max(0, (state.value(Int.self, Self.workload, repID) ?? 0) + delta)
+        let value = max(0, (state.int(Self.workload, repID) ?? 0) + delta)
         state.set(value, Self.workload, repID)
     }
 

@@ -11,6 +11,29 @@ public struct StateDecoder {
         guard reader.end(of: 1) == bytes.count else { throw reader.corrupt(at: 1, [], "trailing bytes") }
         return value
     }
+
+    /// A top-level integer written by `StateEncoder`, read without the Codable machinery (domain code reads counters
+    /// per event); nil when the bytes hold anything else.
+    static func integer(_ bytes: [UInt8]) -> Int64? {
+        guard bytes.count >= 3, bytes[0] == StateEncoder.formatByte,
+            let tag = StateEncoder.Tag(rawValue: bytes[1]), tag == .int || tag == .uint
+        else { return nil }
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        var position = 2
+        while position < bytes.count, shift < 64 {
+            let byte = bytes[position]
+            position += 1
+            value |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 {
+                guard position == bytes.count else { return nil }
+                if tag == .int { return Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))) }
+                return value <= UInt64(Int64.max) ? Int64(value) : nil
+            }
+            shift += 7
+        }
+        return nil
+    }
 }
 
 /// Random access over an encoded value: containers are read in place, skipped whole by their length.

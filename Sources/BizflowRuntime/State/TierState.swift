@@ -29,6 +29,13 @@ public struct TierState: Sendable {
         return try? StateDecoder().decode(T.self, from: bytes)
     }
 
+    /// An integer entry (a counter), read without the Codable machinery when it can be.
+    public func int(_ store: String, _ key: String) -> Int? {
+        guard let bytes = bytes(store, key), !bytes.isEmpty else { return nil }
+        if let value = StateDecoder.integer(bytes) { return Int(exactly: value) }
+        return value(Int.self, store, key)
+    }
+
     public mutating func set<T: Encodable>(_ value: T?, _ store: String, _ key: String) {
         setBytes(value.map { (try? StateEncoder().encode($0)) ?? [] }, store, key)
     }
