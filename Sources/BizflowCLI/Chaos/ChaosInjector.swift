@@ -1,3 +1,4 @@
+import BizflowEvents
 import BizflowKafka
 import BizflowRuntime
 import BizflowPostgres
@@ -92,6 +93,9 @@ struct ChaosInjector: Sendable {
     /// rejoined the group and tries to write must be fenced) and the oracle checks the end state.
     private func zombie(_ kind: String) async throws -> ChaosInjection {
         try await pause(3_000...5_000)
+        // What the process owns before it stops: the replacement must own all of it before the quiet check, or work
+        // still waiting on a partition the group has not handed over yet would be taken for the zombie's writes.
+        let owned = await assignment(of: kind)
         processes.signal(kind, SIGSTOP)
         guard let zombie = processes.pid(kind) else { return ChaosInjection(runs: 0, problems: ["no \(kind) process"]) }
         // Past the session timeout the stopped member is out of the group. A replacement joining earlier would start
@@ -99,7 +103,7 @@ struct ChaosInjector: Sendable {
         try await Task.sleep(for: .seconds(12))
         let replacement = "\(kind)-replacement"
         try processes.start(replacement, tiers: [kind], instance: "\(kind)-1")
-        guard try await owns(replacement) else {
+        guard try await owns(replacement, covering: owned) else {
             processes.signal(kind, SIGCONT)
             await gate.release()
             return ChaosInjection(runs: 0, problems: ["the replacement never owned the partitions of the stopped process"])
@@ -132,19 +136,35 @@ struct ChaosInjector: Sendable {
         return ChaosInjection(runs: 1, notes: [note], problems: problems)
     }
 
-    /// Waits (up to 2 minutes) until the slot's process reports itself running with partitions in the member topic.
-    private func owns(_ slot: String) async throws -> Bool {
+    /// Waits (up to 2 minutes) until the slot's process reports itself running with partitions in the member topic,
+    /// all of `covering` among them.
+    private func owns(_ slot: String, covering: Set<TopicPartition> = []) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let pid = processes.pid(slot),
                 let members = try? await MemberDirectory.read(kafka: broker.kafkaConfig, partitions: 1, logger: logger),
-                members.contains(where: { $0.pid == pid && $0.state == .running && !$0.assignment.isEmpty })
+                members.contains(where: {
+                    $0.pid == pid && $0.state == .running && !$0.assignment.isEmpty
+                        && covering.isSubset(of: Self.partitions($0))
+                })
             {
                 return true
             }
             try await Task.sleep(for: .seconds(1))
         }
         return false
+    }
+
+    /// The partitions a slot's process last reported owning (empty when it has not reported).
+    private func assignment(of slot: String) async -> Set<TopicPartition> {
+        guard let pid = processes.pid(slot),
+            let members = try? await MemberDirectory.read(kafka: broker.kafkaConfig, partitions: 1, logger: logger)
+        else { return [] }
+        return members.filter { $0.pid == pid }.reduce(into: []) { $0.formUnion(Self.partitions($1)) }
+    }
+
+    private static func partitions(_ member: MemberStatus) -> Set<TopicPartition> {
+        Set(member.assignment.flatMap { entry in entry.partitions.map { TopicPartition(entry.topic, $0) } })
     }
 
     /// What a zombie could change while the workload is quiet: every record count in Kafka (not the member status
