@@ -43,10 +43,8 @@ extension KafkaConsumer {
     public func seek(_ offsets: [TopicPartitionOffset], timeout: Duration = .seconds(10)) async throws {
         guard !offsets.isEmpty else { return }
         let ms = timeout.milliseconds
-        // Before the seek, not after: a record re-read right after it must never be purged. librdkafka's position
-        // counts every record the poll thread took, appended yet or not: the old read position ends there.
-        let polled = positions(offsets.map(\.topicPartition)).mapValues { $0 - 1 }
-        buffer.rewind(offsets, lastPolled: polled)
+        // Before the seek, not after: a record re-read right after it must never be purged.
+        buffer.rewind(offsets)
         do {
             try await blocking.run { [self] in
                 let list = TopicPartitionList.make(offsets)

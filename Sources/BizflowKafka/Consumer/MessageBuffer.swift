@@ -16,10 +16,26 @@ final class MessageBuffer: Sendable {
         var wakePending = false
         /// How many times a reader began waiting (tests check a wait is one wait, not a spin).
         var parks = 0
+        /// The highest offset appended per partition: what the reader can have seen. (Not librdkafka's consume
+        /// position: that also counts records the poll thread holds but has not appended, which a rewind must drop.)
+        var lastAppended: [TopicPartition: Int64] = [:]
         /// Partitions rewound by a seek: records above this offset still come from the old read position and are
         /// dropped until the first record at or below it (the re-read) arrives.
         var stale: [TopicPartition: Int64] = [:]
         var count: Int { items.count - head }
+
+        /// Notes each partition's last offset in a batch: one write per run of a partition (a polled batch comes
+        /// in runs per partition), not one per record.
+        mutating func noteLastOffsets(_ batch: [KafkaMessage]) {
+            var previous: KafkaMessage?
+            for message in batch {
+                if let last = previous, last.partition != message.partition || last.topic != message.topic {
+                    lastAppended[last.topicPartition] = last.offset
+                }
+                previous = message
+            }
+            if let last = previous { lastAppended[last.topicPartition] = last.offset }
+        }
     }
     private let state = Mutex(State())
     private let roomMade = DispatchSemaphore(value: 0)
@@ -43,15 +59,21 @@ final class MessageBuffer: Sendable {
         state.withLock { state in
             if state.stale.isEmpty {
                 state.items.append(contentsOf: batch)
+                state.noteLastOffsets(batch)
             } else {
+                // Only what is kept counts as appended: a dropped record of the old position was never seen.
+                var kept: [KafkaMessage] = []
+                kept.reserveCapacity(batch.count)
                 for message in batch {
                     let tp = message.topicPartition
                     if let limit = state.stale[tp] {
                         if message.offset > limit { continue }
                         state.stale[tp] = nil
                     }
-                    state.items.append(message)
+                    kept.append(message)
                 }
+                state.items.append(contentsOf: kept)
+                state.noteLastOffsets(kept)
             }
             defer { state.waiter = nil }
             return state.waiter
@@ -146,21 +168,24 @@ final class MessageBuffer: Sendable {
     func purge(_ partitions: Set<TopicPartition>) {
         guard !partitions.isEmpty else { return }
         state.withLock { state in
-            for tp in partitions { state.stale[tp] = nil }
+            for tp in partitions {
+                state.lastAppended[tp] = nil
+                state.stale[tp] = nil
+            }
             drop(partitions, &state)
         }
     }
 
     /// Before a seek to `targets`: drops the partitions' buffered records, and the records of the old read position
-    /// still on their way (polled before the seek, appended after it), until the re-read begins. `lastPolled` is the
-    /// highest offset polled so far per partition: records above it are the old position's. Called before the seek,
-    /// so no re-read record can be dropped; `forgetRewind` undoes it when the seek fails.
-    func rewind(_ targets: [TopicPartitionOffset], lastPolled: [TopicPartition: Int64]) {
+    /// still on their way (polled before the seek, appended after it: above the highest offset appended), until the
+    /// re-read begins. Called before the seek, so no re-read record can be dropped; `forgetRewind` undoes it when the
+    /// seek fails.
+    func rewind(_ targets: [TopicPartitionOffset]) {
         state.withLock { state in
             for target in targets {
                 let tp = target.topicPartition
-                // A target past everything polled re-reads nothing: old and new records are then the same ones.
-                if let last = lastPolled[tp], target.offset < 0 || target.offset <= last {
+                // A target past everything appended re-reads nothing: old and new records are then the same ones.
+                if let last = state.lastAppended[tp], target.offset < 0 || target.offset <= last {
                     state.stale[tp] = last
                 }
             }
