@@ -120,8 +120,7 @@ extension Projector {
             // Two round trips: BEGIN with the applied-ids check, then every write and COMMIT in one pipeline.
             do {
                 let ids = items.compactMap(\.eventID)
-                let applied = try session.pipeline(ProjectorStore.beginCheckingApplied(ids)).last!
-                var seen = Set((0..<applied.count).compactMap { applied.value($0, "event_id") })
+                var seen = ProjectorStore.appliedIDs(try session.pipeline(ProjectorStore.beginCheckingApplied(ids)).last!)
                 var statements: [PostgresStatement] = []
                 var fresh: [String] = []
                 var duplicates = 0

@@ -41,8 +41,12 @@ public enum ProjectorStore {
     /// Event ids of `ids` that were applied already.
     static func applied(_ session: PostgresSession, _ ids: [String]) throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
-        let rows = try session.query(appliedCheck, [.textArray(ids)])
-        return Set((0..<rows.count).compactMap { rows.value($0, "event_id") })
+        return appliedIDs(try session.query(appliedCheck, [.textArray(ids)]))
+    }
+
+    /// The ids an applied check (`appliedCheck`) answered with.
+    static func appliedIDs(_ rows: PostgresRows) -> Set<String> {
+        Set((0..<rows.count).compactMap { rows.value($0, "event_id") })
     }
 
     /// A batch's first statements: BEGIN, then which of `ids` are already in applied_events (the last result).

@@ -21,12 +21,12 @@ enum RdKafka {
             requiresAbort: rd_kafka_error_txn_requires_abort(error) != 0)
     }
 
-    /// Reads the client's fatal error, if it has one (idempotent and transactional producers).
     /// The text librdkafka wrote into an error buffer (up to its NUL).
     static func text(_ buffer: [CChar]) -> String {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Reads the client's fatal error, if it has one (idempotent and transactional producers).
     static func fatalError(_ rk: OpaquePointer) -> KafkaError? {
         var buffer = [CChar](repeating: 0, count: 512)
         let err = rd_kafka_fatal_error(rk, &buffer, buffer.count)

@@ -49,13 +49,7 @@ public struct KafkaHeader: Hashable, Sendable {
     }
 
     /// The value as UTF-8 text, if it is valid UTF-8.
-    public var stringValue: String? {
-        switch storage {
-        case .none: nil
-        case .bytes(let bytes): String(validating: bytes, as: UTF8.self)
-        case .text(let text): text
-        }
-    }
+    public var stringValue: String? { text ?? nil }
 
     /// The value as text: nil when there is none, `.some(nil)` when it is not UTF-8.
     public var text: String?? {

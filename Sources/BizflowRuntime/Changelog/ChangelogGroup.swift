@@ -26,9 +26,9 @@ enum ChangelogGroup {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.reduce(0) { $0 + $1.store.utf8.count + $1.value.count + 4 })
         for (store, value) in entries {
-            appendLength(store.utf8.count, to: &bytes)
+            Varint.append(UInt64(store.utf8.count), to: &bytes)
             bytes += store.utf8
-            appendLength(value.count, to: &bytes)
+            Varint.append(UInt64(value.count), to: &bytes)
             bytes += value
         }
         return bytes
@@ -39,19 +39,9 @@ enum ChangelogGroup {
         var entries: [String: [UInt8]] = [:]
         var index = bytes.startIndex
         func take() -> ArraySlice<UInt8>? {
-            var length = 0
-            var shift = 0
-            while true {
-                guard index < bytes.endIndex, shift < 63 else { return nil }
-                let byte = bytes[index]
-                index += 1
-                length |= Int(byte & 0x7f) << shift
-                if byte & 0x80 == 0 { break }
-                shift += 7
-            }
-            guard length <= bytes.endIndex - index else { return nil }
-            defer { index += length }
-            return bytes[index..<(index + length)]
+            guard let length = Varint.read(bytes, at: &index), length <= UInt64(bytes.endIndex - index) else { return nil }
+            defer { index += Int(length) }
+            return bytes[index..<(index + Int(length))]
         }
         while index < bytes.endIndex {
             guard let storeBytes = take(), let store = String(validating: storeBytes, as: UTF8.self),
@@ -60,14 +50,5 @@ enum ChangelogGroup {
             entries[store] = Array(value)
         }
         return entries
-    }
-
-    private static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
-        var rest = UInt(length)
-        while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
     }
 }

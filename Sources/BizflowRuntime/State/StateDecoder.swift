@@ -18,21 +18,10 @@ public struct StateDecoder {
         guard bytes.count >= 3, bytes[0] == StateEncoder.formatByte,
             let tag = StateEncoder.Tag(rawValue: bytes[1]), tag == .int || tag == .uint
         else { return nil }
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
         var position = 2
-        while position < bytes.count, shift < 64 {
-            let byte = bytes[position]
-            position += 1
-            value |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 {
-                guard position == bytes.count else { return nil }
-                if tag == .int { return Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))) }
-                return value <= UInt64(Int64.max) ? Int64(value) : nil
-            }
-            shift += 7
-        }
-        return nil
+        guard let value = Varint.read(bytes, at: &position), position == bytes.count else { return nil }
+        if tag == .int { return Varint.unzigzag(value) }
+        return value <= UInt64(Int64.max) ? Int64(value) : nil
     }
 }
 
@@ -47,16 +36,8 @@ final class StateReader {
     }
 
     func varint(at position: inout Int) throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < bytes.count, shift < 64 {
-            let byte = bytes[position]
-            position += 1
-            result |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-        throw corrupt(at: position, [], "truncated number")
+        guard let value = Varint.read(bytes, at: &position) else { throw corrupt(at: position, [], "truncated number") }
+        return value
     }
 
     /// A container header field; nil past the end.
@@ -100,8 +81,7 @@ final class StateReader {
         var p = position + 1
         switch tag(at: position) {
         case .int:
-            let zigzag = try varint(at: &p)
-            return Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1)))
+            return Varint.unzigzag(try varint(at: &p))
         case .uint:
             let value = try varint(at: &p)
             guard value <= UInt64(Int64.max) else { throw corrupt(at: position, path, "number out of range") }

@@ -27,18 +27,11 @@ final class StateWriter {
 
     func tag(_ tag: StateEncoder.Tag) { bytes.append(tag.rawValue) }
 
-    func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
+    func varint(_ value: UInt64) { Varint.append(value, to: &bytes) }
 
     func int(_ value: Int64) {
         tag(.int)
-        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+        varint(Varint.zigzag(value))
     }
 
     func uint(_ value: UInt64) {

@@ -10,15 +10,9 @@ public struct StateKey: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(store)/\(key)" }
 
-    /// The changelog record key: store and key joined by a unit separator, which neither contains.
-    var recordKey: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(store.utf8.count + 1 + key.utf8.count)  // one allocation: this runs per changed entry
-        bytes += store.utf8
-        bytes.append(0x1f)
-        bytes += key.utf8
-        return bytes
-    }
+    /// The record key of one entry in the changelog format before `ChangelogGroup` (restores still read it): store
+    /// and key joined by a unit separator, which neither contains.
+    var recordKey: [UInt8] { Array(store.utf8) + [0x1f] + Array(key.utf8) }
 
     init?(recordKey: [UInt8]) {
         guard let split = recordKey.firstIndex(of: 0x1f),
