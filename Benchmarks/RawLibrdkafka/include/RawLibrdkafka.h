@@ -12,4 +12,8 @@ int raw_copy(const char *bootstrap, const char *input, const char *output, const
 /// raw_copy, also giving the seconds from the first record consumed to the end of the flush (the group join left out).
 int raw_copy_timed(const char *bootstrap, const char *input, const char *output, const char *group, int count,
                    double *active_seconds);
+/// The Kafka work of an exactly-once tier, in C: per batch of up to `batch` records, one transaction writing each
+/// record to `output` (with its headers) and to `changelog`, with the batch's offsets. Returns 0 on success.
+int raw_copy_transactional_timed(const char *bootstrap, const char *input, const char *output, const char *changelog,
+                                 const char *group, int count, int batch, double *active_seconds);
 #endif

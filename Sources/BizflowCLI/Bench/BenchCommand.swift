@@ -79,12 +79,13 @@ struct BenchCommand: AsyncParsableCommand {
         }
         await processes.stopAll()
         await producer.close()
-        say("▶ references: the C copier and the C loader, \(referenceRecords) records each")
-        let copier = try await BenchReferences.copier(broker: broker, count: referenceRecords)
+        say("▶ references: the C copiers and the C loader, \(referenceRecords) records each")
+        let (copier, transactionalCopier) = try await BenchReferences.copiers(broker: broker, count: referenceRecords)
         let loader = try await BenchReferences.loader(url: url, count: referenceRecords)
         try? await ProjectionAdmin.reset(database: connection, group: "projector")  // the bench leads go
         await connection.close()
-        let report = BenchReport(phases: phases, drains: drains, copier: copier, loader: loader)
+        let report = BenchReport(
+            phases: phases, drains: drains, copier: copier, transactionalCopier: transactionalCopier, loader: loader)
         say("")
         say(report.table())
         try FileManager.default.createDirectory(

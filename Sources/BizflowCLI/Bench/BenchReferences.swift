@@ -11,19 +11,21 @@ import RawLibrdkafka
 import SwiftProtobuf
 
 /// `bizflow bench-raw copy|load` (hidden): the C references of `bizflow bench`, each run in a process of its own so
-/// its CPU time is only its own. `copy` is the librdkafka consume → produce loop; `load` sends the projector's SQL for
-/// the same events through libpq's C API, a pipeline per transaction.
+/// its CPU time is only its own. `copy` is the librdkafka consume → produce loop; `copy-txn` the same with an exactly-once
+/// tier's Kafka work (a transaction per batch, a changelog record per input, the offsets); `load` sends the projector's
+/// SQL for the same events through libpq's C API, a pipeline per transaction.
 struct BenchRawCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-raw", abstract: "C reference loops for bizflow bench.", shouldDisplay: false)
 
-    @Argument(help: "copy or load") var loop: String
+    @Argument(help: "copy, copy-txn or load") var loop: String
     @Option var bootstrap = ""
     @Option var input = ""
     @Option var output = ""
+    @Option var changelog = ""
     @Option var count = 10_000
     @Option var url = ""
-    @Option(help: "Events per transaction (the projector's default batch).") var batch = 2_000
+    @Option(help: "Events per transaction (the projector's and the tiers' default batch).") var batch = 2_000
     @Option(help: "Where to write the loop's wall and CPU seconds (the loop only, not the set-up).") var report = ""
 
     func run() async throws {
@@ -34,10 +36,16 @@ struct BenchRawCommand: AsyncParsableCommand {
             try measured(wall: { active }) {
                 raw_copy_timed(bootstrap, input, output, "raw-copy-\(UUID().uuidString.prefix(8))", Int32(count), &active)
             }
+        case "copy-txn":
+            var active = 0.0
+            try measured(wall: { active }) {
+                raw_copy_transactional_timed(
+                    bootstrap, input, output, changelog, "raw-txn-\(UUID().uuidString.prefix(8))", Int32(count), Int32(batch), &active)
+            }
         case "load":
             try load()
         default:
-            throw ValidationError("copy or load")
+            throw ValidationError("copy, copy-txn or load")
         }
     }
 
@@ -123,14 +131,13 @@ enum BenchReferences {
         var cpuPerRecordMicros: Double { records > 0 ? cpu / Double(records) * 1e6 : 0 }
     }
 
-    /// The C copier over `count` captured leads: the records the scoring tier reads (payload, key and CloudEvents
-    /// headers, produced first by Swift, outside the timing), copied with their headers.
-    static func copier(broker: EmbeddedBroker, count: Int) async throws -> Result {
-        let input = "bench.raw.in.\(UUID().uuidString.prefix(6))"
-        let output = "bench.raw.out.\(UUID().uuidString.prefix(6))"
-        _ = try await broker.createTopics([
-            TopicSpec(name: input, partitions: 6, replicationFactor: 1), TopicSpec(name: output, partitions: 6, replicationFactor: 1),
-        ])
+    /// The C copiers over `count` captured leads: the records the scoring tier reads (payload, key and CloudEvents
+    /// headers, produced first by Swift, outside the timing), copied with their headers: once by the plain loop (the
+    /// targets' reference), once with a tier's transactions and changelog records (what exactly-once costs in C).
+    static func copiers(broker: EmbeddedBroker, count: Int) async throws -> (plain: Result, transactional: Result) {
+        let suffix = UUID().uuidString.prefix(6)
+        let (input, output, changelog) = ("bench.raw.in.\(suffix)", "bench.raw.out.\(suffix)", "bench.raw.changelog.\(suffix)")
+        _ = try await broker.createTopics([input, output, changelog].map { TopicSpec(name: $0, partitions: 6, replicationFactor: 1) })
         var logger = Logger(label: "bizflow.bench.copier")
         logger.logLevel = .error
         let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: logger)
@@ -142,9 +149,13 @@ enum BenchReferences {
         }
         try await producer.flush()
         await producer.close()
-        let (wall, cpu) = try await child(
-            ["copy", "--bootstrap", broker.bootstrapServers, "--input", input, "--output", output, "--count", "\(count)"], "the C copier")
-        return Result(name: "C librdkafka copier", records: count, wall: wall, cpu: cpu)
+        let common = ["--bootstrap", broker.bootstrapServers, "--input", input, "--output", output, "--count", "\(count)"]
+        let plain = try await child(["copy"] + common, "the C copier")
+        let transactional = try await child(["copy-txn", "--changelog", changelog] + common, "the transactional C copier")
+        return (
+            Result(name: "C librdkafka copier", records: count, wall: plain.wall, cpu: plain.cpu),
+            Result(name: "C librdkafka copier, exactly-once", records: count, wall: transactional.wall, cpu: transactional.cpu)
+        )
     }
 
     /// The C libpq loader with the projector's SQL for `count` events.

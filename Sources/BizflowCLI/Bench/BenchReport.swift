@@ -6,6 +6,8 @@ struct BenchReport {
     /// Each stage draining a backlog alone: where the ratios come from (the references run alone too).
     var drains: [BenchPipeline.Drain]
     var copier: BenchReferences.Result
+    /// The same copy with a tier's transactions and changelog records: not a target, it shows what exactly-once costs.
+    var transactionalCopier: BenchReferences.Result
     var loader: BenchReferences.Result
 
     func drain(_ stage: String) -> BenchPipeline.Drain? { drains.first { $0.stage == stage } }
@@ -47,6 +49,7 @@ struct BenchReport {
         let references = [
             ["reference", "records/s", "CPU µs/record"],
             [copier.name, f(copier.perSecond), f(copier.cpuPerRecordMicros, 1)],
+            [transactionalCopier.name, f(transactionalCopier.perSecond), f(transactionalCopier.cpuPerRecordMicros, 1)],
             [loader.name, f(loader.perSecond), f(loader.cpuPerRecordMicros, 1)],
         ]
         return [
@@ -63,6 +66,10 @@ struct BenchReport {
             guard let drain = drain(tier) else { continue }
             list.append(("\(tier) CPU/event ÷ copier CPU/record", drain.cpuPerEventMicros / max(copier.cpuPerRecordMicros, 0.001), "≤ 2"))
             list.append(("\(tier) events/s ÷ copier records/s", drain.perSecond / max(copier.perSecond, 0.001), "≥ 0.8"))
+            list.append((
+                "\(tier) CPU/event ÷ exactly-once copier CPU/record",
+                drain.cpuPerEventMicros / max(transactionalCopier.cpuPerRecordMicros, 0.001), "(no target)"
+            ))
         }
         if let drain = drain("projector") {
             list.append(("projector events/s ÷ loader records/s", drain.perSecond / max(loader.perSecond, 0.001), "≥ 0.6"))
@@ -98,7 +105,7 @@ struct BenchReport {
                     "cpu_us_per_event": $0.cpuPerEventMicros,
                 ] as [String: Any]
             },
-            "references": [copier, loader].map {
+            "references": [copier, transactionalCopier, loader].map {
                 ["name": $0.name, "records": $0.records, "records_per_s": $0.perSecond, "cpu_us_per_record": $0.cpuPerRecordMicros]
             },
             "ratios": ratioList().map { ["ratio": $0.0, "value": $0.1, "target": $0.2] },
