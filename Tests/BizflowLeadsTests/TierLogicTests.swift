@@ -10,21 +10,35 @@ struct TierDriver<T: Tier> {
     var state = TierState.detached()
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func input(_ event: any DomainEvent) -> InboundEvent {
+    /// The input as the runtime hands it over: with the bytes the record arrived in.
+    func input(_ event: any DomainEvent) throws -> InboundEvent {
         InboundEvent(
             envelope: EventEnvelope(source: "test", type: type(of: event).eventType, tenantID: event.tenantID),
-            event: event, topic: "t", partition: 0, offset: 0, key: event.eventKey)
+            event: event, topic: "t", partition: 0, offset: 0, key: event.eventKey, payload: try event.serializedBytes())
     }
 
     mutating func send(_ event: any DomainEvent, at minutes: Double = 0) async throws -> [any DomainEvent] {
-        try await tier.handle(input(event), state: &state, now: start.addingTimeInterval(minutes * 60)).map(\.event)
+        try Self.checked(await tier.handle(input(event), state: &state, now: start.addingTimeInterval(minutes * 60)))
     }
 
     /// Fires the named timer of `key` as if its time had come.
     mutating func fire(_ name: String, key: String) async throws -> [any DomainEvent] {
         guard let timer = state.timer(key: key, name: name) else { return [] }
         state.cancelTimer(key: key, name: name)
-        return try await tier.fire(timer, state: &state, now: timer.dueDate).map(\.event)
+        return try Self.checked(await tier.fire(timer, state: &state, now: timer.dueDate))
+    }
+
+    /// The emitted events, after checking that an emit the tier encoded itself (an embedded message spliced in from
+    /// bytes it held) decodes to the very event it says it is: what the runtime writes is what the tier meant.
+    static func checked(_ emits: [Emit]) throws -> [any DomainEvent] {
+        for emit in emits {
+            let embeds = emit.event is LeadScored || emit.event is LeadAssigned || emit.event is LeadUnassigned
+            #expect(!embeds || emit.encoded != nil, "\(type(of: emit.event)) embeds a lead the tier holds encoded")
+            guard let encoded = emit.encoded else { continue }
+            let decoded = try type(of: emit.event).init(serializedBytes: encoded)
+            #expect(decoded.isEqualTo(message: emit.event), "\(type(of: emit.event)) written as other bytes than the event")
+        }
+        return emits.map(\.event)
     }
 }
 
@@ -62,6 +76,21 @@ struct TierLogicTests {
         ] {
             await #expect(throws: TierError.self) { try await driver.send(bad) }
         }
+    }
+
+    @Test("a lead normalisation leaves unchanged is stored and embedded as the bytes it arrived in")
+    func unchangedLeadBytes() async throws {
+        var driver = TierDriver(tier: ScoringTier(config: try shippedScoring()))
+        let clean = lead("L3") { $0.phone = "+14155550100" }
+        let arrived: [UInt8] = try clean.serializedBytes()
+        let scored = try #require(try await driver.send(clean).first as? LeadScored)
+        #expect(scored.lead == clean)
+        let stored = driver.state.bytes(ScoringTier.leads, "L3")
+        #expect(stored == arrived, "stored as received, not re-encoded")
+        // A messy lead is normalised: stored and embedded as its new encoding.
+        let messy = try #require(try await driver.send(lead("L4") { $0.email = "Ada@BigCorp.com" }).first as? LeadScored)
+        #expect(messy.lead.email == "ada@bigcorp.com")
+        #expect(driver.state.bytes(ScoringTier.leads, "L4") == (try messy.lead.serializedBytes()))
     }
 
     func scored(_ band: QualificationBand, _ total: Int32, id: String = "L1") -> LeadScored {

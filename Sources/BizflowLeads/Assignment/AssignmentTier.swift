@@ -35,7 +35,8 @@ public actor AssignmentTier: Tier {
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
         switch input.event {
         case let scored as LeadScored:
-            return assign(scored, key: input.key, state: &state, now: now)
+            // The scored lead as it arrived: stored and embedded in the outputs as is, never encoded again.
+            return try assign(scored, encoded: input.payload ?? scored.serializedBytes(), key: input.key, state: &state, now: now)
         case let engagement as LeadEngagement:
             engaged(engagement, key: input.key, state: &state)
             return []
@@ -80,17 +81,17 @@ public actor AssignmentTier: Tier {
         scheduleSLA(timer.key, tenant: timer.tenantID, state: &state, now: now)
         return [
             Emit(escalated, to: topics.assigned),
-            Emit(assigned(scored, choice.rep, strategy: "escalation", previous: previous, reason: escalated.reason, now: now), to: topics.assigned),
+            try emit(assigned(scored, choice.rep, strategy: "escalation", previous: previous, reason: escalated.reason, now: now), current.scored),
         ]
     }
 
-    private func assign(_ scored: LeadScored, key: String, state: inout TierState, now: Date) -> [Emit] {
+    private func assign(_ scored: LeadScored, encoded: [UInt8], key: String, state: inout TierState, now: Date) throws -> [Emit] {
         if let current = state.value(Assignment.self, Self.assignments, key), !current.closed {
             return []  // re-scores of an assigned lead are for nurture, not a new assignment
         }
         if scored.band == .disqualified {
             let why = scored.reasons.first.map { "\($0.factor): \($0.detail)" } ?? "below the cold threshold"
-            return [Emit(unassigned(scored, reason: "disqualified (\(why))", now: now), to: topics.assigned)]
+            return [try emit(unassigned(scored, reason: "disqualified (\(why))", now: now), encoded)]
         }
         let rule = config.rule(for: scored)
         let load = workload(state)
@@ -99,17 +100,17 @@ public actor AssignmentTier: Tier {
             let choice = selector.choose(rule.strategy, for: scored.lead, workload: load, cursor: cursor)
                 ?? selector.choose(config.fallback, for: scored.lead, workload: load, cursor: cursor)
         else {
-            return [Emit(unassigned(scored, reason: "no active rep has capacity left", now: now), to: topics.assigned)]
+            return [try emit(unassigned(scored, reason: "no active rep has capacity left", now: now), encoded)]
         }
         if choice.cursor != cursor { state.set(choice.cursor, Self.cursor, "round_robin") }
         adjust(choice.rep.id, by: 1, state: &state)
         state.set(
             Assignment(
                 repID: choice.rep.id, strategy: rule.strategy.rawValue, accepted: false, closed: false,
-                scored: (try? scored.serializedBytes()) ?? []), Self.assignments, key)
+                scored: encoded), Self.assignments, key)
         scheduleSLA(key, tenant: scored.tenantID, state: &state, now: now)
         let reason = "\(rule.name ?? rule.strategy.rawValue): \(choice.reason)"
-        var emits = [Emit(assigned(scored, choice.rep, strategy: rule.strategy.rawValue, previous: "", reason: reason, now: now), to: topics.assigned)]
+        var emits = [try emit(assigned(scored, choice.rep, strategy: rule.strategy.rawValue, previous: "", reason: reason, now: now), encoded)]
         if rule.actions?.contains("notify_manager") == true {
             var notice = AssignmentEscalated()
             notice.leadID = key
@@ -169,7 +170,7 @@ public actor AssignmentTier: Tier {
         state.set(current, Self.assignments, key)
         scheduleSLA(key, tenant: scored.tenantID, state: &state, now: now)
         let reason = "manual by \(command.actor): \(command.reason)"
-        return [Emit(assigned(scored, rep, strategy: "manual", previous: previous, reason: reason, now: now), to: topics.assigned)]
+        return [try emit(assigned(scored, rep, strategy: "manual", previous: previous, reason: reason, now: now), current.scored)]
     }
 
     // MARK: Helpers
@@ -188,6 +189,15 @@ public actor AssignmentTier: Tier {
     private func scheduleSLA(_ key: String, tenant: String, state: inout TierState, now: Date) {
         state.schedule(
             DurableTimer(name: Self.slaTimer, key: key, due: now.addingTimeInterval(config.slaMinutes * 60), tenantID: tenant))
+    }
+
+    /// `event` with its scored lead written from `scored`, that lead's encoding as received or stored.
+    private func emit(_ event: LeadAssigned, _ scored: [UInt8]) throws -> Emit {
+        try Emit(event, to: topics.assigned, embedding: scored, asField: LeadAssigned.scoredField) { $0.clearScored() }
+    }
+
+    private func emit(_ event: LeadUnassigned, _ scored: [UInt8]) throws -> Emit {
+        try Emit(event, to: topics.assigned, embedding: scored, asField: LeadUnassigned.scoredField) { $0.clearScored() }
     }
 
     private func assigned(_ scored: LeadScored, _ rep: Rep, strategy: String, previous: String, reason: String, now: Date)

@@ -31,18 +31,17 @@ public actor ScoringTier: Tier {
             let problems = LeadNormalizer.validationProblems(lead)
             guard problems.isEmpty else { throw TierError.invalid(problems.joined(separator: "; ")) }
             let (normalized, changed) = LeadNormalizer.normalizing(lead)
-            if !changed, let payload = input.payload {
-                state.setBytes(payload, Self.leads, input.key)  // already its encoding: not encoded again
-            } else {
-                state.setMessage(normalized, Self.leads, input.key)
-            }
-            return [emit(normalized, state: state, now: now)]
+            // A lead left unchanged is stored and emitted as the bytes it arrived in: never encoded again.
+            let bytes: [UInt8]
+            if !changed, let payload = input.payload { bytes = payload } else { bytes = try normalized.serializedBytes() }
+            state.setBytes(bytes, Self.leads, input.key)
+            return [try emit(normalized, encoded: bytes, state: state, now: now)]
         case let engagement as LeadEngagement:
             var activity = state.value(LeadScorer.Activity.self, Self.activity, input.key) ?? .init()
             guard Self.record(engagement.kind, in: &activity) else { return [] }
             state.set(activity, Self.activity, input.key)
-            guard let lead = state.message(LeadCaptured.self, Self.leads, input.key) else { return [] }
-            return [emit(lead, state: state, now: now)]
+            guard let (lead, bytes) = storedLead(input.key, state: state) else { return [] }
+            return [try emit(lead, encoded: bytes, state: state, now: now)]
         case let command as ScoreOverride:
             return [try override(command, key: input.key, state: &state, now: now)]
         default:
@@ -64,14 +63,22 @@ public actor ScoringTier: Tier {
         return true
     }
 
-    private func emit(_ lead: LeadCaptured, state: TierState, now: Date) -> Emit {
+    /// The stored lead of `key`, decoded and as stored.
+    private func storedLead(_ key: String, state: TierState) -> (LeadCaptured, [UInt8])? {
+        guard let bytes = state.bytes(Self.leads, key), !bytes.isEmpty, let lead = try? LeadCaptured(serializedBytes: bytes)
+        else { return nil }
+        return (lead, bytes)
+    }
+
+    /// The lead's score; `encoded` is the lead's encoding, written into the scored event as is.
+    private func emit(_ lead: LeadCaptured, encoded: [UInt8], state: TierState, now: Date) throws -> Emit {
         let activity = state.value(LeadScorer.Activity.self, Self.activity, lead.leadID) ?? .init()
         var scored = scorer.score(lead, activity: activity)
         scored.scoredAt = Google_Protobuf_Timestamp(date: now)
         if let override = state.value(Override.self, Self.overrides, lead.leadID) {
             apply(override, to: &scored)
         }
-        return Emit(scored, to: topics.scored)
+        return try Emit(scored, to: topics.scored, embedding: encoded, asField: LeadScored.leadField) { $0.clearLead() }
     }
 
     private func override(_ command: ScoreOverride, key: String, state: inout TierState, now: Date) throws -> Emit {
@@ -82,12 +89,12 @@ public actor ScoringTier: Tier {
         let band = command.band.isEmpty ? scorer.band(Int(command.score)) : QualificationBand(name: command.band)
         if band == nil { problems.append("band must be hot, warm, cold or disqualified") }
         guard problems.isEmpty, let band else { throw TierError.invalid(problems.joined(separator: "; ")) }
-        guard let lead = state.message(LeadCaptured.self, Self.leads, key) else {
+        guard let (lead, bytes) = storedLead(key, state: state) else {
             throw TierError.invalid("no lead \(key) has been captured: an override needs a scored lead")
         }
         let override = Override(score: Int(command.score), band: band.rawValue, actor: command.actor, reason: command.reason)
         state.set(override, Self.overrides, key)
-        return emit(lead, state: state, now: now)
+        return try emit(lead, encoded: bytes, state: state, now: now)
     }
 
     private func apply(_ override: Override, to scored: inout LeadScored) {

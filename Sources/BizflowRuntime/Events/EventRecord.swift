@@ -3,11 +3,14 @@ import BizflowKafka
 
 /// The one mapping between events (protobuf payload + CloudEvents envelope) and Kafka records.
 public enum EventRecord {
-    /// A record for `event`: keyed by its event key, with the envelope as headers.
-    public static func make(_ event: any DomainEvent, envelope: EventEnvelope, topic: String) throws -> ProducerMessage {
-        let payload: [UInt8] = try event.serializedBytes()
+    /// A record for `event`: keyed by its event key, with the envelope as headers; `payload` is the event's encoding
+    /// when the caller already has it.
+    public static func make(
+        _ event: any DomainEvent, envelope: EventEnvelope, topic: String, payload: [UInt8]? = nil
+    ) throws -> ProducerMessage {
+        let value: [UInt8] = try payload ?? event.serializedBytes()
         return ProducerMessage(
-            topic: topic, key: Array(event.eventKey.utf8), value: payload,
+            topic: topic, key: Array(event.eventKey.utf8), value: value,
             headers: envelope.headers { KafkaHeader($0, $1) })
     }
 

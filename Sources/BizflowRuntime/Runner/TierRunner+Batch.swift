@@ -182,7 +182,7 @@ extension TierRunner {
             let envelope = cause.caused(
                 type: type(of: emit.event).eventType, source: eventSource, time: now,
                 id: EventID.derived(salt, settings.name, String(index)))
-            var record = try EventRecord.make(emit.event, envelope: envelope, topic: emit.topic)
+            var record = try EventRecord.make(emit.event, envelope: envelope, topic: emit.topic, payload: emit.encoded)
             if let key = emit.key { record.key = Array(key.utf8) }
             result.append(record)
         }
