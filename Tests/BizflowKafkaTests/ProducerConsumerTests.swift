@@ -29,6 +29,38 @@ struct ProducerConsumerTests {
         await producer.close()
     }
 
+    @Test("header names (cached per reading thread) and values read back exactly, past the cache's bound, with text and bytes")
+    func headerNamesAndValues() async throws {
+        let broker = try EmbeddedBroker(logger: testLogger())
+        let topic = uniqueTopic()
+        try broker.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
+        // 80 distinct names over 4 records (the cache keeps 64), names that are prefixes of each other, long names,
+        // an ASCII value, a UTF-8 one, bytes that are not UTF-8, and no value.
+        let records = (0..<4).map { record in
+            (0..<20).map { index -> KafkaHeader in
+                let name = index.isMultiple(of: 2) ? "h\(record)-\(index)" : "h\(record)-\(index)-a-rather-long-name"
+                switch index % 4 {
+                case 0: return KafkaHeader(name, "ascii \(record)")
+                case 1: return KafkaHeader(name, "ünïcödé \(record)")
+                case 2: return KafkaHeader(name, [0xff, 0xfe, UInt8(record)])
+                default: return KafkaHeader(name, nil)
+                }
+            } + [KafkaHeader("ce_correlationid", "c\(record)"), KafkaHeader("ce_id", "i\(record)")]
+        }
+        for headers in records {
+            _ = try await producer.send(ProducerMessage(topic: topic, key: "k", value: [1], headers: headers))
+        }
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfig(broker, group: uniqueTopic("g"), topics: [topic]), logger: testLogger())
+        let messages = try await consume(consumer, count: 4)
+        #expect(messages.map(\.headers) == records)
+        #expect(messages.last?.headers[1].stringValue == "ünïcödé 3")
+        #expect(messages.last?.headers[2].stringValue == nil && messages.last?.headers[2].value == [0xff, 0xfe, 3])
+        await consumer.close()
+        await producer.close()
+    }
+
     @Test("sendAll hands records over in order and returns every report in input order")
     func sendAll() async throws {
         let broker = try EmbeddedBroker(logger: testLogger())

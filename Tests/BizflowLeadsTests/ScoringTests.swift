@@ -17,6 +17,35 @@ struct ScoringTests {
         #expect(LeadNormalizer.validationProblems(lead { $0.email = email }).isEmpty == valid)
     }
 
+    @Test("the one-pass email check and the byte digit filter agree with the set-and-split versions they replaced")
+    func fastChecksMatchReference() {
+        func reference(_ email: String) -> Bool {
+            let bytes = Array(email.utf8)
+            guard bytes.count <= 254, let at = bytes.firstIndex(of: 64), at > 0, at <= 64,
+                !bytes[(at + 1)...].contains(64)
+            else { return false }
+            let forbidden: Set<UInt8> = [32, 9, 10, 13, 44, 59, 60, 62]
+            guard !bytes.contains(where: forbidden.contains) else { return false }
+            let labels = bytes[(at + 1)...].split(separator: 46, omittingEmptySubsequences: false)
+            return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && $0.first != 45 && $0.last != 45 }
+        }
+        let pieces = ["a", "Z", "7", "@", ".", "-", " ", ",", ";", "<", "\t", "é", "٣", "½", "+", "(", "x.y", "@b.c"]
+        var generator = SystemRandomNumberGenerator()
+        var valid = 0
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...12, using: &generator)
+            let text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(LeadNormalizer.isWellFormedEmail(text) == reference(text), "\(text)")
+            #expect(LeadNormalizer.digitsOf(text) == text.filter(\.isNumber), "\(text)")
+            if reference(text) { valid += 1 }
+        }
+        #expect(valid > 100, "the random texts include well-formed addresses")
+        let long = String(repeating: "a", count: 64) + "@" + String(repeating: "b", count: 186) + ".com"
+        for email in [long, "b" + long, String(repeating: "a", count: 65) + "@x.com"] {
+            #expect(LeadNormalizer.isWellFormedEmail(email) == reference(email))
+        }
+    }
+
     @Test("phones become E.164 where the country tells the calling code", arguments: [
         ("(415) 555-0100", "US", "+14155550100"), ("1-415-555-0100", "US", "+14155550100"),
         ("030 1234567", "DE", "+49301234567"), ("+44 20 7946 0958", "GB", "+442079460958"),
@@ -28,7 +57,7 @@ struct ScoringTests {
     }
 
     @Test("country names and codes become ISO alpha-2", arguments: [
-        ("United States", "US"), ("uk", "GB"), ("de", "DE"), (" Germany ", "DE"), ("", ""),
+        ("United States", "US"), ("uk", "GB"), ("UK", "GB"), ("US", "US"), ("de", "DE"), (" Germany ", "DE"), ("", ""),
     ])
     func countries(raw: String, expected: String) {
         #expect(LeadNormalizer.country(raw) == expected)

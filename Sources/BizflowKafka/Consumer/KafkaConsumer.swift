@@ -184,7 +184,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     private func pollLoop() {
         var slots = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: 1000)
-        var topicNames: [OpaquePointer: String] = [:]
+        var names = RecordNames()
         while !stopFlag.value {
             handle.drainLogs()
             var want = Swift.min(buffer.room, slots.count)
@@ -209,7 +209,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                     reportError(message)
                     continue
                 }
-                batch.append(Self.convert(message, topicNames: &topicNames))
+                batch.append(Self.convert(message, names: &names))
             }
             consumed.increment(by: batch.count)
             buffer.append(batch)
@@ -226,16 +226,10 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     static func convert(
-        _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String]
+        _ message: UnsafeMutablePointer<rd_kafka_message_t>, names: inout RecordNames
     ) -> KafkaMessage {
         let m = message.pointee
-        let topic: String
-        if let rkt = m.rkt, let cached = topicNames[rkt] {
-            topic = cached
-        } else {
-            topic = String(cString: rd_kafka_topic_name(m.rkt))
-            if let rkt = m.rkt { topicNames[rkt] = topic }
-        }
+        let topic = names.topic(m.rkt)
         let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
         let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
         var headers: [KafkaHeader] = []
@@ -249,7 +243,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             while rd_kafka_header_get_all(hdrs, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
                 headers.append(
                     KafkaHeader(
-                        key: String(cString: name!), bytes: valuePointer.map { UnsafeRawBufferPointer(start: $0, count: size) }))
+                        key: names.header(name!), bytes: valuePointer.map { UnsafeRawBufferPointer(start: $0, count: size) }))
                 index += 1
             }
         }

@@ -52,7 +52,7 @@ public enum PartitionReader {
         let queue = rd_kafka_queue_get_consumer(rk)
         defer { rd_kafka_queue_destroy(queue) }
         var slots = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: 1000)
-        var names: [OpaquePointer: String] = [:]
+        var names = RecordNames()
         var records: [KafkaMessage] = []
         let start = ContinuousClock.now
         while !remaining.isEmpty {
@@ -70,12 +70,11 @@ public enum PartitionReader {
                 defer { rd_kafka_message_destroy(message) }
                 let err = message.pointee.err
                 if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                    remaining.remove(
-                        TopicPartition(String(cString: rd_kafka_topic_name(message.pointee.rkt)), message.pointee.partition))
+                    remaining.remove(TopicPartition(names.topic(message.pointee.rkt), message.pointee.partition))
                     continue
                 }
                 try RdKafka.check(err, "read a changelog record")
-                records.append(KafkaConsumer.convert(message, topicNames: &names))
+                records.append(KafkaConsumer.convert(message, names: &names))
             }
         }
         return records

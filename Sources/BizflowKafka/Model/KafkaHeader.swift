@@ -29,7 +29,11 @@ public struct KafkaHeader: Hashable, Sendable {
             storage = .none
             return
         }
-        if let text = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) {
+        let utf8 = bytes.bindMemory(to: UInt8.self)
+        // ASCII (nearly every header) needs no validation: `String(validating:)` runs unspecialised generic code.
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            storage = .text(String(decoding: utf8, as: UTF8.self))
+        } else if let text = String(validating: utf8, as: UTF8.self) {
             storage = .text(text)
         } else {
             storage = .bytes(Array(bytes))

@@ -16,6 +16,8 @@ public enum LeadNormalizer {
         "SWITZERLAND": "CH", "AUSTRIA": "AT", "BELGIUM": "BE", "DENMARK": "DK", "NORWAY": "NO", "FINLAND": "FI",
         "POLAND": "PL", "PORTUGAL": "PT", "BRAZIL": "BR", "MEXICO": "MX", "SINGAPORE": "SG",
     ]
+    /// The names above that look like codes (UK).
+    static let twoLetterNames = countryNames.keys.filter { $0.utf8.count == 2 }.map { Array($0.utf8) }
     /// Top-level domains reserved for tests and examples (RFC 2606/6761): never a reachable person.
     static let reservedTLDs: Set<String> = ["invalid", "test", "localhost", "example", "local"]
 
@@ -56,14 +58,35 @@ public enum LeadNormalizer {
 
     /// local@domain.tld with no spaces, one @, a dot in the domain and no empty labels.
     public static func isWellFormedEmail(_ email: String) -> Bool {
-        let bytes = Array(email.utf8)
-        guard bytes.count <= 254, let at = bytes.firstIndex(of: 64), at > 0, at <= 64,
-            !bytes[(at + 1)...].contains(64)
-        else { return false }
-        let forbidden: Set<UInt8> = [32, 9, 10, 13, 44, 59, 60, 62]  // whitespace , ; < >
-        guard !bytes.contains(where: forbidden.contains) else { return false }
-        let labels = bytes[(at + 1)...].split(separator: 46, omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && $0.first != 45 && $0.last != 45 }
+        var email = email
+        return email.withUTF8(isWellFormedEmail)
+    }
+
+    /// One pass over the bytes, no allocation: this runs for every captured lead.
+    static func isWellFormedEmail(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count <= 254 else { return false }
+        var at: Int?
+        var labelStart = 0
+        var labels = 0
+        // A domain label: not empty, and neither starting nor ending with a hyphen.
+        func labelIsValid(_ end: Int) -> Bool { end > labelStart && bytes[labelStart] != 45 && bytes[end - 1] != 45 }
+        for index in 0..<bytes.count {
+            switch bytes[index] {
+            case 32, 9, 10, 13, 44, 59, 60, 62:  // whitespace , ; < >
+                return false
+            case 64:  // @
+                guard at == nil, index > 0, index <= 64 else { return false }
+                at = index
+                labelStart = index + 1
+            case 46 where at != nil:  // . in the domain
+                guard labelIsValid(index) else { return false }
+                labels += 1
+                labelStart = index + 1
+            default:
+                continue
+            }
+        }
+        return at != nil && labels >= 1 && labelIsValid(bytes.count)
     }
 
     /// The email's domain, lower-cased ("" when there is none).
@@ -83,17 +106,31 @@ public enum LeadNormalizer {
     }
 
     public static func country(_ raw: String) -> String {
+        // Nearly every lead has an upper-case ISO code already: answered without case mapping or hashing (unless it
+        // is one of the names, like UK).
+        if raw.utf8.count == 2, raw.utf8.allSatisfy({ (65...90).contains($0) }),
+            !twoLetterNames.contains(where: { $0.elementsEqual(raw.utf8) })
+        {
+            return raw
+        }
         let upper = ASCIIText.uppercased(ASCIIText.trimmed(raw))
         if let code = countryNames[upper] { return code }
         if upper.count == 2, upper.allSatisfy({ $0.isLetter }) { return upper }
         return upper.isEmpty ? "" : upper
     }
 
+    /// The number characters of `text`; ASCII text (nearly every phone number) is filtered by byte, as a Character's
+    /// Unicode properties cost a table lookup each.
+    static func digitsOf(_ text: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.filter(\.isNumber) }
+        return String(decoding: text.utf8.filter { (48...57).contains($0) }, as: UTF8.self)
+    }
+
     /// E.164 (`+` and digits) when it can be worked out; otherwise the digits as given.
     public static func e164(_ raw: String, country: String) -> String {
         let trimmed = ASCIIText.trimmed(raw)
         guard !trimmed.isEmpty else { return "" }
-        var digits = trimmed.filter(\.isNumber)
+        var digits = digitsOf(trimmed)
         if trimmed.hasPrefix("+") { return "+" + digits }
         if digits.hasPrefix("00") { return "+" + digits.dropFirst(2) }
         guard let code = callingCodes[country] else { return digits }
