@@ -23,6 +23,19 @@ struct EnvelopeTests {
         }
     }
 
+    @Test("every known header name finds its place and no other name does, whatever its length")
+    func knownIndex() {
+        for (index, name) in EventEnvelope.knownHeaders.enumerated() {
+            #expect(EventEnvelope.knownIndex(name) == index, "\(name)")
+            // Same length, one byte off at each end: not a known header.
+            #expect(EventEnvelope.knownIndex("x" + name.dropFirst()) == nil)
+            #expect(EventEnvelope.knownIndex(name.dropLast() + "x") == nil)
+        }
+        for name in ["", "ce_", "ce_ids", "CE_ID", "ce_tenantId", "content_type", "x-custom-header-name", "é_id"] {
+            #expect(EventEnvelope.knownIndex(name) == nil, "\(name)")
+        }
+    }
+
     @Test("a caused event keeps tenant, correlation and trace, and names its cause")
     func caused() {
         let cause = EventEnvelope(source: "a", type: LeadCaptured.eventType, tenantID: "t1")
