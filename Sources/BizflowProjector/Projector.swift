@@ -1,3 +1,4 @@
+import BizflowEvents
 import BizflowKafka
 import BizflowPostgres
 import BizflowRuntime
@@ -52,6 +53,7 @@ public actor Projector: Service {
         var configuration = KafkaConsumer.Configuration(
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.subscriptions)
         configuration.clientID = "bizflow-projector"
+        configuration.repeatedHeaderValues = EventEnvelope.repeatingHeaders
         // Room for several batches: fetching goes on while PostgreSQL commits (then librdkafka's bounded prefetch).
         configuration.bufferCapacity = max(10_000, settings.maxBatch * 5)
         // A dead member's partitions move on after the session timeout: 10 s rather than librdkafka's 45 s; an empty

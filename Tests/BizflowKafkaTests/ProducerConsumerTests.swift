@@ -46,7 +46,8 @@ struct ProducerConsumerTests {
                 case 2: return KafkaHeader(name, [0xff, 0xfe, UInt8(record)])
                 default: return KafkaHeader(name, nil)
                 }
-            } + [KafkaHeader("ce_correlationid", "c\(record)"), KafkaHeader("ce_id", "i\(record)")]
+            } + [KafkaHeader("ce_correlationid", "c\(record)"), KafkaHeader("ce_id", "i\(record)"), KafkaHeader("ce_type", "x.y.Z")]
+                + (0..<20).map { KafkaHeader("v\($0)", "value-\(record)-\($0)") }  // 80 distinct values: past the value cache
         }
         for headers in records {
             _ = try await producer.send(ProducerMessage(topic: topic, key: "k", value: [1], headers: headers))
@@ -58,6 +59,13 @@ struct ProducerConsumerTests {
         #expect(messages.last?.headers[1].stringValue == "ünïcödé 3")
         #expect(messages.last?.headers[2].stringValue == nil && messages.last?.headers[2].value == [0xff, 0xfe, 3])
         await consumer.close()
+        // Again with every name marked as repeating: values go through the per-thread value cache (ASCII ones), the
+        // rest the general way; the same headers come back.
+        var repeating = consumerConfig(broker, group: uniqueTopic("g"), topics: [topic])
+        repeating.repeatedHeaderValues = Set(records.flatMap { $0.map(\.key) })
+        let cached = try KafkaConsumer(configuration: repeating, logger: testLogger())
+        #expect(try await consume(cached, count: 4).map(\.headers) == records)
+        await cached.close()
         await producer.close()
     }
 

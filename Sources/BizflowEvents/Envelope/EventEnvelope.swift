@@ -56,6 +56,9 @@ public struct EventEnvelope: Sendable, Equatable {
         public static let traceparent = "traceparent"
     }
 
+    /// Headers whose values repeat from record to record (a reader can keep one string per distinct value).
+    public static let repeatingHeaders: Set<String> = [Header.specversion, Header.source, Header.type, Header.contentType]
+
     /// The headers to put on the Kafka record.
     public var headers: [(key: String, value: [UInt8])] { headers { (key: $0, value: Array($1.utf8)) } }
 

@@ -22,6 +22,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         public var clientID: String = "bizflow"
         /// Consumer-specific librdkafka properties, applied over `kafka.properties`.
         public var properties: [String: String] = [:]
+        /// Names of headers whose values repeat from record to record (event types, sources): the reading thread
+        /// keeps one string per distinct value instead of making one per record.
+        public var repeatedHeaderValues: Set<String> = []
 
         public init(kafka: KafkaConfig, groupID: String, topics: [String]) {
             self.kafka = kafka
@@ -40,6 +43,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let consumed: Counter
     private let fullWaits: Counter
     let groupID: String
+    private let repeatedHeaderValues: Set<String>
 
     var rk: OpaquePointer { handle.rk }
     var logger: Logger { handle.logger }
@@ -60,6 +64,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         overrides.merge(configuration.properties) { _, new in new }
         let conf = try configuration.kafka.makeConf(overrides)
         self.groupID = configuration.groupID
+        self.repeatedHeaderValues = configuration.repeatedHeaderValues
         self.hooks = configuration.hooks
         self.buffer = MessageBuffer(capacity: configuration.bufferCapacity)
         self.blocking = BlockingQueue(label: "bizflow.consumer.\(configuration.groupID)")
@@ -184,7 +189,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     private func pollLoop() {
         var slots = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: 1000)
-        var names = RecordNames()
+        var names = RecordNames(repeatedValues: repeatedHeaderValues)
         while !stopFlag.value {
             handle.drainLogs()
             var want = Swift.min(buffer.room, slots.count)
@@ -241,9 +246,13 @@ public final class KafkaConsumer: @unchecked Sendable {
             var valuePointer: UnsafeRawPointer?
             var size = 0
             while rd_kafka_header_get_all(hdrs, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                headers.append(
-                    KafkaHeader(
-                        key: names.header(name!), bytes: valuePointer.map { UnsafeRawBufferPointer(start: $0, count: size) }))
+                let (key, repeats) = names.header(name!)
+                let value = valuePointer.map { UnsafeRawBufferPointer(start: $0, count: size) }
+                if repeats, let value, let text = names.value(value) {
+                    headers.append(KafkaHeader(key, text))
+                } else {
+                    headers.append(KafkaHeader(key: key, bytes: value))
+                }
                 index += 1
             }
         }

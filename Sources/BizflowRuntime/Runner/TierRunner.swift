@@ -1,3 +1,4 @@
+import BizflowEvents
 import BizflowKafka
 import Foundation
 import Logging
@@ -102,6 +103,7 @@ public actor TierRunner: Service {
         var configuration = KafkaConsumer.Configuration(
             kafka: settings.kafka, groupID: settings.groupID, topics: settings.inputs)
         configuration.clientID = "bizflow-\(settings.name)"
+        configuration.repeatedHeaderValues = EventEnvelope.repeatingHeaders
         // Room for several batches, so fetching goes on while a batch commits (then librdkafka's bounded prefetch).
         configuration.bufferCapacity = max(5_000, settings.maxBatch * 4)
         // Range assignment gives a member the same partition numbers of every input: its state partitions.
