@@ -5,12 +5,18 @@
 #include <string.h>
 #include <time.h>
 
-static rd_kafka_t *new_client(rd_kafka_type_t type, const char *bootstrap, const char *group) {
+/* A producer is idempotent, and transactional (lingering 5 ms, like a tier's) when given a transactional id. */
+static rd_kafka_t *new_client(rd_kafka_type_t type, const char *bootstrap, const char *group,
+                              const char *transactional_id) {
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr, sizeof errstr);
     if (type == RD_KAFKA_PRODUCER) {
         rd_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof errstr);
+        if (transactional_id != NULL) {
+            rd_kafka_conf_set(conf, "transactional.id", transactional_id, errstr, sizeof errstr);
+            rd_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof errstr);
+        }
     } else {
         rd_kafka_conf_set(conf, "group.id", group, errstr, sizeof errstr);
         rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", errstr, sizeof errstr);
@@ -39,7 +45,7 @@ static int produce_one(rd_kafka_t *rk, const char *topic, const void *key, size_
 }
 
 int raw_produce(const char *bootstrap, const char *topic, int count, int size) {
-    rd_kafka_t *rk = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL);
+    rd_kafka_t *rk = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL, NULL);
     if (rk == NULL) return -1;
     char *value = malloc((size_t)size);
     memset(value, 'x', (size_t)size);
@@ -57,7 +63,7 @@ int raw_produce(const char *bootstrap, const char *topic, int count, int size) {
 }
 
 static rd_kafka_t *subscribe(const char *bootstrap, const char *topic, const char *group) {
-    rd_kafka_t *rk = new_client(RD_KAFKA_CONSUMER, bootstrap, group);
+    rd_kafka_t *rk = new_client(RD_KAFKA_CONSUMER, bootstrap, group, NULL);
     if (rk == NULL) return NULL;
     rd_kafka_poll_set_consumer(rk);
     rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
@@ -99,7 +105,7 @@ static double now_seconds(void) {
 int raw_copy_timed(const char *bootstrap, const char *input, const char *output, const char *group, int count,
                    double *active_seconds) {
     rd_kafka_t *consumer = subscribe(bootstrap, input, group);
-    rd_kafka_t *producer = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL);
+    rd_kafka_t *producer = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL, NULL);
     if (consumer == NULL || producer == NULL) return -1;
     int copied = 0, rc = 0;
     double first = 0;
@@ -136,15 +142,10 @@ static void note_offset(rd_kafka_topic_partition_list_t *offsets, const rd_kafka
  * (the copy with its headers, and a key/value record to `changelog`) and the batch's consumed offsets. */
 int raw_copy_transactional_timed(const char *bootstrap, const char *input, const char *output, const char *changelog,
                                  const char *group, int count, int batch, double *active_seconds) {
-    char errstr[512];
     rd_kafka_t *consumer = subscribe(bootstrap, input, group);
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
     char transactional_id[300];
     snprintf(transactional_id, sizeof transactional_id, "%s-txn", group);
-    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr, sizeof errstr);
-    rd_kafka_conf_set(conf, "transactional.id", transactional_id, errstr, sizeof errstr);
-    rd_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof errstr);
-    rd_kafka_t *producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    rd_kafka_t *producer = new_client(RD_KAFKA_PRODUCER, bootstrap, NULL, transactional_id);
     if (consumer == NULL || producer == NULL) return -1;
     rd_kafka_error_t *error = rd_kafka_init_transactions(producer, 30000);
     rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(consumer);

@@ -96,24 +96,27 @@ struct MessageBufferTests {
         // The reader took 0...5 (its batch failed: it rolls back to 3); 6...9 were buffered; the poll thread held
         // 10...14 (librdkafka's position already past them) and appends them after the rewind. Taken for the re-read,
         // they would move the reader past 3...9, which it would then skip: a gap.
-        let buffer = MessageBuffer(capacity: 100)
-        buffer.append(Self.records(0...9))
-        _ = try await buffer.take(max: 6)
-        buffer.rewind([TopicPartitionOffset(TopicPartition("t", 0), offset: 3)])
+        let buffer = try await Self.rolledBackToThree()
         buffer.append(Self.records(10...14))  // in flight: the old position
         buffer.append(Self.records(3...14))  // the re-read
         let next = try await buffer.take(max: 100, timeout: .seconds(5))
         #expect(next.map(\.offset) == Array(3...14))
         // Rolled back again before the second re-read began: records dropped as stale never raise the bound.
-        let again = MessageBuffer(capacity: 100)
-        again.append(Self.records(0...9))
-        _ = try await again.take(max: 6)
-        again.rewind([TopicPartitionOffset(TopicPartition("t", 0), offset: 3)])
+        let again = try await Self.rolledBackToThree()
         again.append(Self.records(10...14))  // dropped: the old position
         again.rewind([TopicPartitionOffset(TopicPartition("t", 0), offset: 3)])
         again.append(Self.records(10...12))  // still the old position, still dropped
         again.append(Self.records(3...12))
         #expect(try await again.take(max: 100, timeout: .seconds(5)).map(\.offset) == Array(3...12))
+    }
+
+    /// A buffer of 0...9 whose reader took 0...5 and rolled back to 3.
+    static func rolledBackToThree() async throws -> MessageBuffer {
+        let buffer = MessageBuffer(capacity: 100)
+        buffer.append(records(0...9))
+        _ = try await buffer.take(max: 6)
+        buffer.rewind([TopicPartitionOffset(TopicPartition("t", 0), offset: 3)])
+        return buffer
     }
 
     @Test("a rewind to past everything appended drops nothing that follows; a revoked partition starts afresh")

@@ -40,8 +40,7 @@ struct RecordNames {
     /// it the general way).
     mutating func value(_ bytes: UnsafeRawBufferPointer) -> String? {
         if let entry = values.first(where: { Self.same($0.bytes, bytes) }) { return entry.text }
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
+        guard let text = KafkaHeader.asciiText(bytes) else { return nil }
         if values.count < Self.maxValues { values.append((Array(bytes), text)) }
         return text
     }

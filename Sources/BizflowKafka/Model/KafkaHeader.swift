@@ -29,15 +29,17 @@ public struct KafkaHeader: Hashable, Sendable {
             storage = .none
             return
         }
-        let utf8 = bytes.bindMemory(to: UInt8.self)
-        // ASCII (nearly every header) needs no validation: `String(validating:)` runs unspecialised generic code.
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            storage = .text(String(decoding: utf8, as: UTF8.self))
-        } else if let text = String(validating: utf8, as: UTF8.self) {
+        if let text = Self.asciiText(bytes) ?? String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) {
             storage = .text(text)
         } else {
             storage = .bytes(Array(bytes))
         }
+    }
+
+    /// The bytes as a string when they are ASCII (nearly every header value), made without validation:
+    /// `String(validating:)` runs unspecialised generic code.
+    static func asciiText(_ bytes: UnsafeRawBufferPointer) -> String? {
+        bytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
     /// The value's bytes (nil: the header has no value).

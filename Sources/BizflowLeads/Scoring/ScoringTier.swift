@@ -40,7 +40,7 @@ public actor ScoringTier: Tier {
             var activity = state.value(LeadScorer.Activity.self, Self.activity, input.key) ?? .init()
             guard Self.record(engagement.kind, in: &activity) else { return [] }
             state.set(activity, Self.activity, input.key)
-            guard let (lead, bytes) = storedLead(input.key, state: state) else { return [] }
+            guard let (lead, bytes) = state.encodedMessage(LeadCaptured.self, Self.leads, input.key) else { return [] }
             return [try emit(lead, encoded: bytes, state: state, now: now)]
         case let command as ScoreOverride:
             return [try override(command, key: input.key, state: &state, now: now)]
@@ -63,13 +63,6 @@ public actor ScoringTier: Tier {
         return true
     }
 
-    /// The stored lead of `key`, decoded and as stored.
-    private func storedLead(_ key: String, state: TierState) -> (LeadCaptured, [UInt8])? {
-        guard let bytes = state.bytes(Self.leads, key), !bytes.isEmpty, let lead = try? LeadCaptured(serializedBytes: bytes)
-        else { return nil }
-        return (lead, bytes)
-    }
-
     /// The lead's score; `encoded` is the lead's encoding, written into the scored event as is.
     private func emit(_ lead: LeadCaptured, encoded: [UInt8], state: TierState, now: Date) throws -> Emit {
         let activity = state.value(LeadScorer.Activity.self, Self.activity, lead.leadID) ?? .init()
@@ -89,7 +82,7 @@ public actor ScoringTier: Tier {
         let band = command.band.isEmpty ? scorer.band(Int(command.score)) : QualificationBand(name: command.band)
         if band == nil { problems.append("band must be hot, warm, cold or disqualified") }
         guard problems.isEmpty, let band else { throw TierError.invalid(problems.joined(separator: "; ")) }
-        guard let (lead, bytes) = storedLead(key, state: state) else {
+        guard let (lead, bytes) = state.encodedMessage(LeadCaptured.self, Self.leads, key) else {
             throw TierError.invalid("no lead \(key) has been captured: an override needs a scored lead")
         }
         let override = Override(score: Int(command.score), band: band.rawValue, actor: command.actor, reason: command.reason)

@@ -42,8 +42,15 @@ public struct TierState: Sendable {
 
     /// A protobuf-encoded value.
     public func message<M: SwiftProtobuf.Message>(_ type: M.Type, _ store: String, _ key: String) -> M? {
-        guard let bytes = bytes(store, key), !bytes.isEmpty else { return nil }
-        return try? M(serializedBytes: bytes)
+        encodedMessage(type, store, key)?.message
+    }
+
+    /// A protobuf-encoded value and the bytes it was read from (for a tier that writes it on as is).
+    public func encodedMessage<M: SwiftProtobuf.Message>(_ type: M.Type, _ store: String, _ key: String)
+        -> (message: M, bytes: [UInt8])?
+    {
+        guard let bytes = bytes(store, key), !bytes.isEmpty, let message = try? M(serializedBytes: bytes) else { return nil }
+        return (message, bytes)
     }
 
     public mutating func setMessage<M: SwiftProtobuf.Message>(_ value: M?, _ store: String, _ key: String) {
