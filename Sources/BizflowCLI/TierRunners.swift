@@ -45,6 +45,7 @@ struct TierRunners {
             settings.clock = clock
             settings.parkKeysOnFailure = parkKeys
             settings.members = members
+            settings.stateTTL = declared.stateTTLDays.map { .seconds($0 * 86_400) }
             for input in declared.consumes {
                 settings.acceptedTypes[topicPrefix + input] = Set(topology.topic(named: input)?.events ?? [])
             }

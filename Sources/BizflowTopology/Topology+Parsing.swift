@@ -74,13 +74,18 @@ extension Topology {
                 guard let name = key.string, let map = value.mapping else {
                     throw fail(key, "a tier must be a name with a mapping (group, consumes, produces)")
                 }
-                try checkKeys(map, allowed: ["group", "consumes", "produces", "changelog"], what: "tier \(name)", fail: fail)
+                try checkKeys(
+                    map, allowed: ["group", "consumes", "produces", "changelog", "state_ttl_days"], what: "tier \(name)",
+                    fail: fail)
+                let ttl = try int(map["state_ttl_days"], "state_ttl_days", fail)
+                if ttl == 0 { throw fail(map["state_ttl_days"], "state_ttl_days must be at least 1 (leave it out to keep state)") }
                 tiers.append(
                     Tier(
                         name: name, group: try string(map["group"], "group", fail) ?? "bizflow-\(name)",
                         consumes: try strings(map["consumes"], "consumes", fail),
                         produces: try strings(map["produces"], "produces", fail),
-                        changelog: try string(map["changelog"], "changelog", fail), line: key.mark?.line ?? 0))
+                        changelog: try string(map["changelog"], "changelog", fail), stateTTLDays: ttl,
+                        line: key.mark?.line ?? 0))
             }
         }
         return Topology(topics: topics, tiers: tiers, file: file)

@@ -28,6 +28,8 @@ public struct Topology: Sendable {
         public var produces: [String]
         /// The compacted topic its state stores are written to, partitioned like its inputs.
         public var changelog: String?
+        /// How long a key's settled state is kept unchanged before the tier forgets it (`state_ttl_days`); nil: kept.
+        public var stateTTLDays: Int?
         public var line: Int
     }
 

@@ -26,6 +26,8 @@ struct TopologyTests {
             #expect(shipped.topic(named: "\(input).dlq")?.dlqOf == input)
         }
         #expect(shipped.inputTopic(for: "bizflow.leads.v1.LeadCaptured")?.name == "leads.captured")
+        #expect(shipped.tier(named: "scoring")?.stateTTLDays == 180)
+        #expect(shipped.tier(named: "inventory")?.stateTTLDays == nil, "stock is never forgotten")
     }
 
     @Test("problems name their line", arguments: [
@@ -45,6 +47,8 @@ struct TopologyTests {
         ("topics:\n  a: { colour: red }\n", 2, "unknown field colour"),
         ("topics:\n  a: [1\n", 3, "not valid YAML"),
         ("tiers: {}\n", 1, "topics: is missing"),
+        ("topics:\n  a: {}\ntiers:\n  t:\n    consumes: [a]\n    state_ttl_days: 0\n", 6, "at least 1"),
+        ("topics:\n  a: {}\ntiers:\n  t:\n    consumes: [a]\n    state_ttl_days: soon\n", 6, "state_ttl_days must be"),
     ])
     func parseErrors(yaml: String, line: Int, message: String) {
         #expect {

@@ -196,4 +196,35 @@ struct TierLogicTests {
         _ = try await other.send(scored(.hot, 30))
         #expect(other.state.timer(key: "L1", name: NurtureTier.stepTimer) == nil)
     }
+
+    @Test("what the lead tiers let expire: a lead's scoring state, closed assignments, exited enrolments; never live work")
+    func expiry() async throws {
+        var scoring = TierDriver(tier: ScoringTier(config: try shippedScoring()))
+        _ = try await scoring.send(lead())
+        _ = try await scoring.send(LeadEngagement.with { $0.leadID = "L1"; $0.tenantID = "acme"; $0.kind = .emailOpen })
+        for store in [ScoringTier.leads, ScoringTier.activity] {
+            #expect(scoring.tier.mayExpire(store: store, value: try #require(scoring.state.bytes(store, "L1"))))
+        }
+
+        var assignment = TierDriver(tier: AssignmentTier(config: try shippedReps(), partitions: 1))
+        let rep = try #require((try await assignment.send(scored(.hot, 85)).first as? LeadAssigned)?.repID)
+        func expires(_ driver: TierDriver<AssignmentTier>, _ store: String, _ key: String) throws -> Bool {
+            driver.tier.mayExpire(store: store, value: try #require(driver.state.bytes(store, key)))
+        }
+        #expect(try !expires(assignment, AssignmentTier.assignments, "L1"), "open: it counts in the rep's workload")
+        #expect(try !expires(assignment, AssignmentTier.workload, rep))
+        _ = try await assignment.send(LeadEngagement.with { $0.leadID = "L1"; $0.tenantID = "acme"; $0.kind = .converted })
+        #expect(try expires(assignment, AssignmentTier.assignments, "L1"), "closed")
+        #expect(try !expires(assignment, AssignmentTier.workload, rep), "workloads stay, even at zero")
+
+        var nurture = TierDriver(tier: NurtureTier(campaigns: try shippedCampaigns()))
+        _ = try await nurture.send(assigned(.hot, 85))
+        let enrolment = { (driver: TierDriver<NurtureTier>) in
+            driver.tier.mayExpire(store: NurtureTier.enrolments, value: driver.state.bytes(NurtureTier.enrolments, "L1") ?? [])
+        }
+        #expect(!enrolment(nurture), "live in its campaign")
+        _ = try await nurture.send(LeadEngagement.with { $0.leadID = "L1"; $0.tenantID = "acme"; $0.kind = .unsubscribed })
+        #expect(enrolment(nurture), "exited")
+    }
 }
+

@@ -1,5 +1,6 @@
 import BizflowEvents
 @testable import BizflowOrders
+import BizflowRuntime
 import Foundation
 import Testing
 
@@ -147,4 +148,22 @@ struct FraudRulesTests {
         config.currencies = ["EUR"]
         #expect(config.accepts(currency: "EUR") && !config.accepts(currency: "USD"))
     }
+
+    @Test("fraud lets decided cases expire; undecided cases, waiting cancels and velocity windows stay")
+    func expiry() throws {
+        let tier = FraudTier(config: try shippedFraud())
+        let phases: [(FraudCase.Phase, Bool)] = [
+            (.probing, false), (.inReview, false), (.cancelRequested, false), (.approved, true), (.rejected, true),
+            (.cancelled, true),
+        ]
+        for (phase, expires) in phases {
+            let bytes = try StateEncoder().encode(FraudCase(phase: phase))
+            #expect(tier.mayExpire(store: FraudTier.cases, value: bytes) == expires, "\(phase)")
+        }
+        var window = VelocityWindow()
+        _ = window.record(orderID: "O1", time: 0, amount: 100, window: 60)
+        #expect(!tier.mayExpire(store: FraudTier.windows, value: try StateEncoder().encode(window)))
+        #expect(!tier.mayExpire(store: FraudTier.cases, value: [0xff]), "unreadable: kept")
+    }
 }
+

@@ -3,10 +3,10 @@ import Testing
 
 @Suite("Changelog records per key (one record carries a key's entries across stores)")
 struct ChangelogGroupTests {
-    func group(_ txn: String, _ key: String, _ entries: [(String, String)]) -> ChangelogRestorer.Record {
+    func group(_ txn: String, _ key: String, _ entries: [(String, String)], at ms: Int64 = 0) -> ChangelogRestorer.Record {
         .init(
             key: ChangelogGroup.recordKey(key), value: ChangelogGroup.encode(entries.map { ($0.0, Array($0.1.utf8)) }),
-            txn: txn)
+            txn: txn, timestampMs: ms)
     }
 
     func entry(_ txn: String, _ store: String, _ key: String, _ value: String) -> ChangelogRestorer.Record {
@@ -89,5 +89,20 @@ struct ChangelogGroupTests {
         store.apply([StateKey("__seen", "k"): [UInt8]?.none])
         #expect(try #require(Dictionary(uniqueKeysWithValues: store.takeDirty().map { ($0.key, $0.entries) })["k"]).isEmpty)
         #expect(store.count == 1 && store.keys(in: "leads") == ["j"])
+    }
+
+    @Test("a restore knows when each key last changed, from its latest committed record; aborted writes do not count")
+    func changeTimes() {
+        let restorer = ChangelogRestorer([
+            group("a:0", "k", [("s", "1")], at: 1_000), group("a:0", "j", [("s", "x")], at: 1_000), marker("a:0", offset: 1),
+            group("a:1", "k", [("s", "2")], at: 5_000), marker("a:1", offset: 2),
+            group("a:2", "j", [("s", "torn")], at: 9_000), marker("b:0", offset: 2, aborted: ["a:2"]),
+            group("b:1", "g", [("s", "gone")], at: 9_500), group("b:1", "g", [], at: 9_600), marker("b:1", offset: 3),
+            group("b:2", "old", [("s", "no time")]), marker("b:2", offset: 4),
+        ])
+        #expect(restorer.changedAt == ["k": 5, "j": 1], "the emptied key has no time; a record without one gives none")
+        #expect(text(restorer, "s", "old") == "no time")
+        #expect(!restorer.legacyEntries)
+        #expect(ChangelogRestorer([entry("a:0", "s", "k", "v"), marker("a:0", offset: 1)]).legacyEntries)
     }
 }

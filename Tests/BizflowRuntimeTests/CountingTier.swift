@@ -4,7 +4,7 @@ import Foundation
 
 /// A tier for runtime tests: counts events per lead and emits the count as a score. Emails steer failures:
 /// "invalid" is rejected, "flaky-N" fails transiently N times, "down" always fails transiently; job title
-/// "timer" schedules a follow-up a minute later.
+/// "timer" schedules a follow-up a minute later. Counts may expire (`TierSettings.stateTTL`).
 actor CountingTier: Tier {
     let output: String
     private var failures: [String: Int] = [:]
@@ -31,6 +31,9 @@ actor CountingTier: Tier {
         }
         return [Emit(score(lead.leadID, lead.tenantID, count), to: output)]
     }
+
+    /// Counts are settled work: they may expire.
+    nonisolated func mayExpire(store: String, value: [UInt8]) -> Bool { store == "counts" }
 
     func fire(_ timer: DurableTimer, state: inout TierState, now: Date) async throws -> [Emit] {
         [Emit(score(timer.key, timer.tenantID, -1), to: output)]

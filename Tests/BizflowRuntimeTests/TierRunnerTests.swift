@@ -129,6 +129,45 @@ struct TierRunnerTests {
         #expect(scores.map(\.total) == [1, -1])
         #expect(scores.last?.lead == "T1")
     }
+
+    @Test("a key unchanged for the state TTL is forgotten in a committed batch; a restart restores when keys changed")
+    func stateExpiry() async throws {
+        let h = try RuntimeHarness(partitions: 1)
+        var settings = h.settings()
+        settings.stateTTL = .seconds(3_600)
+        @Sendable func committed(_ store: String) async throws -> Set<String> {
+            let state = try await StateInspector.read(
+                changelog: h.changelog, partitions: 1, store: store, kafka: h.broker.kafkaConfig, logger: testLogger())
+            return Set(state.entries[0]?.keys.map { $0 } ?? [])
+        }
+        try await h.send(h.lead("L0"))
+        try await h.send(h.lead("L1"))
+        var (runner, task) = h.start(settings)
+        _ = try await read(h.broker, topic: h.output, count: 2)
+        h.clock.advance(by: 1_800)
+        try await h.send(h.lead("L1"))
+        _ = try await read(h.broker, topic: h.output, count: 3)
+
+        // 70 minutes after L0 and 40 after L1's last change: an idle tick's sweep forgets L0 (count and dedupe window).
+        h.clock.advance(by: 2_400)
+        let swept = try await eventually { try await committed("counts") == ["L1"] }
+        #expect(swept)
+        #expect(try await committed("__seen") == ["L1"])
+        runner.stop()
+        try await task.value
+
+        // A new process takes L1's change time from the changelog, not from its start: 65 minutes on, L1 goes too.
+        (runner, task) = h.start(settings)
+        h.clock.advance(by: 1_500)
+        try await h.send(h.lead("L0"))
+        try await h.send(h.lead("L1"))
+        let scores = try h.scores(try await read(h.broker, topic: h.output, count: 5))
+        runner.stop()
+        try await task.value
+        await h.close()
+        #expect(scores.map(\.lead) == ["L0", "L1", "L1", "L0", "L1"])
+        #expect(scores.map(\.total) == [1, 1, 2, 1, 1], "forgotten keys count from scratch")
+    }
 }
 
 @Suite("Tier runners sharing a group", .serialized)

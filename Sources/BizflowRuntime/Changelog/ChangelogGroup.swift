@@ -1,8 +1,8 @@
 /// A changelog record carrying every entry of one key across the tier's stores: a batch writes one record per changed
 /// key rather than one per changed entry (a lead's state and its dedupe window travel together), so each input costs
-/// one changelog record instead of two or more. The record replaces all of the key's entries; an empty value means the
-/// key has none left (an empty value, not a tombstone: compaction must not drop it and uncover older per-entry records
-/// of the key, written before this format).
+/// one changelog record instead of two or more. The record replaces all of the key's entries; an empty or null value
+/// means the key has none left. It is a tombstone (compaction drops the key) unless the partition holds per-entry
+/// records of the format before this one: compaction must not uncover those.
 ///
 /// Record key: 0x1e, then the key. Value: per entry, the store name and the value, each a LEB128 length and bytes.
 enum ChangelogGroup {

@@ -1,3 +1,5 @@
+import BizflowKafka
+
 /// Rebuilds one partition's state from its changelog records. A write counts once a valid commit marker follows
 /// it; writes and markers of batches listed as aborted (by any marker, or by this process) never count, and
 /// writes after the last valid marker form the uncommitted tail. Reads both record formats: one key's entries
@@ -13,9 +15,13 @@ struct ChangelogRestorer {
         var key: [UInt8]?
         var value: [UInt8]
         var txn: String?
+        /// When it was written (the tier clock's time, which the runner sets on changelog records), ms; 0: unknown.
+        var timestampMs: Int64 = 0
     }
 
     private(set) var state: [StateKey: [UInt8]] = [:]
+    /// When each key with state last changed (seconds), from its latest committed record with a timestamp.
+    private(set) var changedAt: [String: Double] = [:]
     private(set) var offsets: [String: Int64] = [:]
     private(set) var aborted: Set<String>
     /// Batches whose writes are visible but never committed: the next marker must list them as aborted.
@@ -23,6 +29,9 @@ struct ChangelogRestorer {
     private(set) var records = 0
     /// Group records whose value could not be read.
     private(set) var unreadable = 0
+    /// Whether any record has the per-entry format: then a key emptied later must not be a tombstone, or compaction
+    /// would uncover its per-entry records.
+    private(set) var legacyEntries = false
 
     init(_ records: [Record], knownAborted: Set<String> = []) {
         self.records = records.count
@@ -35,16 +44,21 @@ struct ChangelogRestorer {
         self.aborted = aborted
         // Pass 2: apply writes batch by batch at their markers. On a compacted real-cluster changelog, older
         // batches may have lost their marker to a newer one: their writes are committed and still apply.
-        var pending: [(txn: String, write: Write)] = []
+        var pending: [(txn: String, write: Write, time: Int64)] = []
+        var writtenAt: [String: Int64] = [:]
         var byKey: [String: [String: [UInt8]]] = [:]
         for record in records {
             guard let key = record.key, let txn = record.txn else { continue }
             if key == CommitMarker.recordKey {
                 guard let marker = CommitMarker(bytes: record.value), !aborted.contains(marker.txn) else { continue }
-                for (txn, write) in pending where !aborted.contains(txn) {
+                for (txn, write, time) in pending where !aborted.contains(txn) {
                     switch write {
-                    case .entry(let key, let value): byKey[key.key, default: [:]][key.store] = value
-                    case .group(let key, let entries): byKey[key] = entries
+                    case .entry(let key, let value):
+                        byKey[key.key, default: [:]][key.store] = value
+                        if time > 0 { writtenAt[key.key] = time }
+                    case .group(let key, let entries):
+                        byKey[key] = entries
+                        if time > 0 { writtenAt[key] = time }
                     }
                 }
                 pending.removeAll(keepingCapacity: true)
@@ -54,13 +68,19 @@ struct ChangelogRestorer {
                     if !aborted.contains(txn) { unreadable += 1 }  // never guessed at: the restore fails (`check`)
                     continue
                 }
-                pending.append((txn, .group(groupKey, entries)))
+                pending.append((txn, .group(groupKey, entries), record.timestampMs))
             } else if let stateKey = StateKey(recordKey: key) {
-                pending.append((txn, .entry(stateKey, record.value.isEmpty ? nil : record.value)))
+                legacyEntries = true
+                pending.append((txn, .entry(stateKey, record.value.isEmpty ? nil : record.value), record.timestampMs))
             }
         }
         for (key, entries) in byKey {
-            for (store, value) in entries where !value.isEmpty { state[StateKey(store, key)] = value }
+            var kept = false
+            for (store, value) in entries where !value.isEmpty {
+                state[StateKey(store, key)] = value
+                kept = true
+            }
+            if kept, let time = writtenAt[key] { changedAt[key] = Double(time) / 1_000 }
         }
         uncommittedTail = Set(pending.map(\.txn)).subtracting(aborted)
     }
@@ -68,5 +88,14 @@ struct ChangelogRestorer {
     /// Throws when a record could not be read: state rebuilt without it would be silently wrong.
     func check(partition: Int32, changelog: String) throws(ChangelogUnreadable) {
         guard unreadable == 0 else { throw ChangelogUnreadable(changelog: changelog, partition: partition, records: unreadable) }
+    }
+}
+
+extension ChangelogRestorer.Record {
+    /// A changelog record as read from its topic.
+    init(_ message: KafkaMessage) {
+        self.init(
+            key: message.key, value: message.value, txn: message.header(CommitMarker.txnHeader),
+            timestampMs: message.timestampMs)
     }
 }

@@ -12,10 +12,7 @@ public enum StateInspector {
         var entries: [Int32: [String: [UInt8]]] = [:]
         var offsets: [Int32: [String: Int64]] = [:]
         for partition in 0..<Int32(partitions) {
-            let restorer = ChangelogRestorer(
-                records.filter { $0.partition == partition }.map {
-                    .init(key: $0.key, value: $0.value, txn: $0.header(CommitMarker.txnHeader))
-                })
+            let restorer = ChangelogRestorer(records.filter { $0.partition == partition }.map(ChangelogRestorer.Record.init))
             try restorer.check(partition: partition, changelog: changelog)
             entries[partition] = Dictionary(
                 uniqueKeysWithValues: restorer.state.filter { $0.key.store == store }.map { ($0.key.key, $0.value) })

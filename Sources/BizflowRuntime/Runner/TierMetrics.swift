@@ -13,6 +13,7 @@ struct TierMetrics: Sendable {
     let eventLatency: Metrics.Timer
     let lag: Gauge
     let restoredRecords: Counter
+    let expiredEntries: Counter
 
     init(tier: String, factory: any MetricsFactory) {
         let dims = [("tier", tier)]
@@ -27,5 +28,6 @@ struct TierMetrics: Sendable {
         eventLatency = Metrics.Timer(label: "bizflow_tier_event_latency", dimensions: dims, factory: factory)
         lag = Gauge(label: "bizflow_tier_lag", dimensions: dims, factory: factory)
         restoredRecords = Counter(label: "bizflow_tier_restored_records_total", dimensions: dims, factory: factory)
+        expiredEntries = Counter(label: "bizflow_tier_expired_entries_total", dimensions: dims, factory: factory)
     }
 }

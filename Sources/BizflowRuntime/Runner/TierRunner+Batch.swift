@@ -19,6 +19,7 @@ extension TierRunner {
         var out: [ProducerMessage] = []
         var touched: Set<Int32> = []
         var processed = 0
+        if let ttl = settings.stateTTL { touched = expire(olderThan: ttl, now: now) }
         for message in batch {
             let tp = message.topicPartition
             guard owned.contains(tp), let store = stores[message.partition] else { continue }
@@ -38,7 +39,7 @@ extension TierRunner {
         guard !touched.isEmpty else { return }
         metrics.consumed.increment(by: processed)
         metrics.batchSize.record(processed)
-        try await commit(out, touched: touched)
+        try await commit(out, touched: touched, now: now)
         if let member { settings.members?.processed(member, processed) }
         metrics.batchDuration.record(duration: ContinuousClock.now - started)
         if let consumer {
@@ -104,7 +105,7 @@ extension TierRunner {
                 let emits = try await tier.handle(input, state: &attemptState, now: now)
                 state = attemptState
                 state.setBytes(DedupeWindow.appending(seen, id, size: settings.dedupeWindow), Self.seenStore, key)
-                store.apply(state.writes)
+                store.apply(state.writes, at: changeTime(now))
                 return try records(emits, cause: envelope, salt: envelope.id, now: now)
             } catch TierError.transient(let reason) where attempt < settings.retry.attempts {
                 metrics.retries.increment()
@@ -119,6 +120,32 @@ extension TierRunner {
         }
     }
 
+    /// When a write counts as made, for expiry; nil while expiry is off (nothing to track).
+    private func changeTime(_ now: Date) -> Double? { settings.stateTTL == nil ? nil : now.timeIntervalSince1970 }
+
+    /// Sweeps the partitions whose sweep is due for keys unchanged for `ttl`; returns the partitions that changed.
+    /// A sweep every tenth of the TTL (at most a minute apart) keeps a forgotten key's overstay under 10 %.
+    private func expire(olderThan ttl: Duration, now: Date) -> Set<Int32> {
+        let seconds = ttl.seconds
+        let time = now.timeIntervalSince1970
+        var changed: Set<Int32> = []
+        for (partition, store) in stores where store.nextSweep <= time {
+            store.nextSweep = time + min(seconds / 10, 60)
+            let expired = store.expire(changedBefore: time - seconds) { store, value in
+                switch store {
+                case Self.seenStore: true
+                case Self.parkedStore, DurableTimer.store: false  // a parked key waits for its replay; timers fire
+                default: tier.mayExpire(store: store, value: value)
+                }
+            }
+            if expired > 0 {
+                changed.insert(partition)
+                metrics.expiredEntries.increment(by: expired)
+            }
+        }
+        return changed
+    }
+
     /// Dead-letters an event that reached the tier, parking its key when configured.
     private func failed(
         _ message: KafkaMessage, _ envelope: EventEnvelope, _ key: String, _ state: TierState, _ errorClass: String,
@@ -128,7 +155,7 @@ extension TierRunner {
         if settings.parkKeysOnFailure {
             state.set(Parked(eventID: envelope.id, errorClass: errorClass), Self.parkedStore, key)
         }
-        state.store.apply(state.writes)
+        state.store.apply(state.writes, at: changeTime(now))
         return [deadLetter(message, errorClass, reason, attempts: attempts, now: now)]
     }
 
@@ -158,7 +185,7 @@ extension TierRunner {
             var attemptState = state
             do {
                 let emits = try await tier.fire(timer, state: &attemptState, now: now)
-                store.apply(attemptState.writes)
+                store.apply(attemptState.writes, at: changeTime(now))
                 metrics.timersFired.increment()
                 return try records(emits, cause: envelope, salt: salt, now: now)
             } catch TierError.transient where attempt < settings.retry.attempts {
@@ -168,7 +195,7 @@ extension TierRunner {
             } catch {
                 // A timer has no input record to dead-letter: drop it with a loud log line.
                 logger.error("timer failed and is dropped", metadata: ["timer": "\(timer.id)", "error": "\(error)"])
-                store.apply(state.writes)
+                store.apply(state.writes, at: changeTime(now))
                 return []
             }
         }

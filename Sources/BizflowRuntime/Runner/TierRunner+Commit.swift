@@ -4,8 +4,9 @@ import Foundation
 extension TierRunner {
     /// Writes a batch's effects: outputs and dead letters, then the changelog of every touched partition, then —
     /// once all of those are acknowledged — one commit marker per touched changelog partition and the consumed
-    /// offsets; in one transaction in exactly-once mode.
-    func commit(_ out: [ProducerMessage], touched: Set<Int32>) async throws {
+    /// offsets; in one transaction in exactly-once mode. With expiry on, changelog records carry `now` (the tier
+    /// clock's time) as their timestamp: a restore reads when each key last changed from it.
+    func commit(_ out: [ProducerMessage], touched: Set<Int32>, now: Date) async throws {
         guard let producer, let consumer else { return }
         let txn = "\(incarnation):\(sequence)"
         sequence += 1
@@ -13,13 +14,17 @@ extension TierRunner {
         var changelog: [ProducerMessage] = []
         var markers: [ProducerMessage] = []
         var offsets: [TopicPartitionOffset] = []
+        let changeTime = settings.stateTTL == nil ? nil : Int64((now.timeIntervalSince1970 * 1_000).rounded())
         for partition in touched.sorted() {
             guard let store = stores[partition] else { continue }
             for (key, entries) in store.takeDirty() {
-                changelog.append(
-                    ProducerMessage(
-                        topic: settings.changelog, partition: partition, key: ChangelogGroup.recordKey(key),
-                        value: ChangelogGroup.encode(entries), headers: txnHeader))
+                var record = ProducerMessage(
+                    topic: settings.changelog, partition: partition, key: ChangelogGroup.recordKey(key),
+                    value: ChangelogGroup.encode(entries), headers: txnHeader, timestampMs: changeTime)
+                // A key left with nothing is a tombstone, so compaction drops it, unless per-entry records of it
+                // could resurface.
+                record.isTombstone = entries.isEmpty && !store.hasLegacyEntries
+                changelog.append(record)
             }
             var inputOffsets: [String: Int64] = [:]
             for input in settings.inputs {

@@ -176,8 +176,7 @@ public actor TierRunner: Service {
             partitions.map { TopicPartition(settings.changelog, $0) }, kafka: settings.kafka, logger: logger)
         var byPartition: [Int32: [ChangelogRestorer.Record]] = [:]
         for record in records {
-            byPartition[record.partition, default: []].append(
-                .init(key: record.key, value: record.value, txn: record.header(CommitMarker.txnHeader)))
+            byPartition[record.partition, default: []].append(ChangelogRestorer.Record(record))
         }
         var entries = 0
         for partition in partitions {
@@ -185,6 +184,14 @@ public actor TierRunner: Service {
             try restorer.check(partition: partition, changelog: settings.changelog)
             let store = PartitionStore(partition: partition)
             for (key, value) in restorer.state { store.restore(key, value) }
+            if settings.stateTTL != nil {
+                // A key whose records carry no time (written before expiry existed) counts from now.
+                let now = settings.clock.now().timeIntervalSince1970
+                for key in Set(restorer.state.keys.map(\.key)) {
+                    store.restore(changedAt: restorer.changedAt[key] ?? now, of: key)
+                }
+            }
+            store.hasLegacyEntries = restorer.legacyEntries
             store.finishRestore()
             stores[partition] = store
             entries += store.count

@@ -12,6 +12,13 @@ public final class PartitionStore: @unchecked Sendable {
     private var timerDue: [StateKey: Double] = [:]
     /// The earliest due time among this partition's timers (nil: none), so idle ticks cost nothing.
     private(set) var nextTimerDue: Double?
+    /// When each key's entries last changed (tier clock, seconds), kept only while expiry is on: the next sweep
+    /// forgets the expirable entries of keys changed before its cutoff.
+    private var changedAt: [String: Double] = [:]
+    /// The tier clock's time of the next expiry sweep.
+    var nextSweep = -Double.infinity
+    /// Whether the changelog partition holds records of the per-entry format (see `ChangelogRestorer`).
+    var hasLegacyEntries = false
 
     init(partition: Int32) { self.partition = partition }
 
@@ -24,12 +31,14 @@ public final class PartitionStore: @unchecked Sendable {
         values.compactMap { key, entries in entries.contains { $0.store == store } ? key : nil }
     }
 
-    /// Applies writes (nil deletes) and remembers their keys for the changelog.
-    func apply(_ writes: [StateKey: [UInt8]?]) {
+    /// Applies writes (nil deletes) and remembers their keys for the changelog; with `time`, also when they changed
+    /// (for expiry).
+    func apply(_ writes: [StateKey: [UInt8]?], at time: Double? = nil) {
         var timersChanged = false
         for (key, value) in writes {
             set(key, value)
             dirty.insert(key.key)
+            if let time { changedAt[key.key] = time }
             if key.store == DurableTimer.store {
                 indexTimer(key, value)
                 timersChanged = true
@@ -44,7 +53,28 @@ public final class PartitionStore: @unchecked Sendable {
         if key.store == DurableTimer.store { indexTimer(key, value) }
     }
 
+    /// Restores when a key last changed (from its changelog record), for expiry.
+    func restore(changedAt time: Double, of key: String) { changedAt[key] = time }
+
     func finishRestore() { nextTimerDue = timerDue.values.min() }
+
+    /// Forgets the entries `mayExpire` allows of every key unchanged since before `cutoff`, as changes for the next
+    /// changelog write. Returns how many entries went. What a key keeps stays until it changes again.
+    func expire(changedBefore cutoff: Double, where mayExpire: (_ store: String, _ value: [UInt8]) -> Bool) -> Int {
+        var removed = 0
+        for (key, time) in changedAt where time < cutoff {
+            changedAt[key] = nil
+            guard var entries = values[key] else { continue }
+            let before = entries.count
+            entries.removeAll { mayExpire($0.store, $0.value) }
+            guard entries.count < before else { continue }
+            removed += before - entries.count
+            count -= before - entries.count
+            values[key] = entries.isEmpty ? nil : entries
+            dirty.insert(key)
+        }
+        return removed
+    }
 
     /// Takes the changed keys with all their current entries, clearing the dirty set.
     func takeDirty() -> [(key: String, entries: [(store: String, value: [UInt8])])] {

@@ -9,8 +9,14 @@ public protocol Tier: Actor {
 
     /// Handles a durable timer that came due.
     func fire(_ timer: DurableTimer, state: inout TierState, now: Date) async throws -> [Emit]
+
+    /// Whether an entry may be forgotten once its key has gone `TierSettings.stateTTL` without a change: true for
+    /// settled work (a closed assignment, a decided case), never for live work or totals (stock, workload).
+    nonisolated func mayExpire(store: String, value: [UInt8]) -> Bool
 }
 
 extension Tier {
     public func fire(_ timer: DurableTimer, state: inout TierState, now: Date) async throws -> [Emit] { [] }
+
+    public nonisolated func mayExpire(store: String, value: [UInt8]) -> Bool { false }
 }

@@ -1,3 +1,4 @@
+import BizflowKafka
 import Foundation
 import Synchronization
 
@@ -24,9 +25,7 @@ public struct AcceleratedClock: TierClock {
     }
 
     public func now() -> Date {
-        let elapsed = ContinuousClock.now - origin
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return start.addingTimeInterval(seconds * speed)
+        start.addingTimeInterval((ContinuousClock.now - origin).seconds * speed)
     }
 }
 

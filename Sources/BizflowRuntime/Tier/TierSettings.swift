@@ -21,6 +21,10 @@ public struct TierSettings: Sendable {
     public var parkKeysOnFailure = false
     /// Event ids remembered per key to drop redelivered duplicates.
     public var dedupeWindow = 8
+    /// A key unchanged this long (on `clock`) loses the entries its tier lets expire (`Tier.mayExpire`) and its
+    /// dedupe window, written to the changelog in a batch's transaction like any change; nil: state is kept until the
+    /// tier deletes it.
+    public var stateTTL: Duration?
     /// Stable per process slot, so a restarted process fences the one it replaces.
     public var instanceID: String
     public var clock: any TierClock = SystemClock()
