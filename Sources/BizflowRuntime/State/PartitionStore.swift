@@ -62,7 +62,8 @@ public final class PartitionStore: @unchecked Sendable {
     /// changelog write. Returns how many entries went. What a key keeps stays until it changes again.
     func expire(changedBefore cutoff: Double, where mayExpire: (_ store: String, _ value: [UInt8]) -> Bool) -> Int {
         var removed = 0
-        for (key, time) in changedAt where time < cutoff {
+        // The stale keys first: removing while iterating would copy the whole index.
+        for key in changedAt.compactMap({ $0.value < cutoff ? $0.key : nil }) {
             changedAt[key] = nil
             guard var entries = values[key] else { continue }
             let before = entries.count
