@@ -149,7 +149,7 @@ struct FraudRulesTests {
         #expect(config.accepts(currency: "EUR") && !config.accepts(currency: "USD"))
     }
 
-    @Test("fraud lets decided cases expire; undecided cases, waiting cancels and velocity windows stay")
+    @Test("fraud lets decided cases expire; undecided cases, waiting cancels, velocity windows and stock stay")
     func expiry() throws {
         let tier = FraudTier(config: try shippedFraud())
         let phases: [(FraudCase.Phase, Bool)] = [
@@ -164,6 +164,11 @@ struct FraudRulesTests {
         _ = window.record(orderID: "O1", time: 0, amount: 100, window: 60)
         #expect(!tier.mayExpire(store: FraudTier.windows, value: try StateEncoder().encode(window)))
         #expect(!tier.mayExpire(store: FraudTier.cases, value: [0xff]), "unreadable: kept")
+        // The other order tiers keep all their own state: only their dedupe windows expire.
+        let inventory = InventoryTier(warehouses: try shippedWarehouses())
+        for store in [InventoryTier.stock, InventoryTier.holds, InventoryTier.orders] {
+            #expect(!inventory.mayExpire(store: store, value: [1]), "\(store)")
+        }
     }
 }
 
