@@ -3,10 +3,10 @@ import Testing
 
 @Suite("Changelog records per key (one record carries a key's entries across stores)")
 struct ChangelogGroupTests {
-    func group(_ txn: String, _ key: String, _ entries: [(String, String)], at ms: Int64 = 0) -> ChangelogRestorer.Record {
+    func group(_ txn: String, _ key: String, _ entries: [(String, String)], at ms: Int64? = nil) -> ChangelogRestorer.Record {
         .init(
-            key: ChangelogGroup.recordKey(key), value: ChangelogGroup.encode(entries.map { ($0.0, Array($0.1.utf8)) }),
-            txn: txn, timestampMs: ms)
+            key: ChangelogGroup.recordKey(key),
+            value: ChangelogGroup.encode(entries.map { ($0.0, Array($0.1.utf8)) }, changedAt: ms), txn: txn)
     }
 
     func entry(_ txn: String, _ store: String, _ key: String, _ value: String) -> ChangelogRestorer.Record {
@@ -101,8 +101,21 @@ struct ChangelogGroupTests {
             group("b:2", "old", [("s", "no time")]), marker("b:2", offset: 4),
         ])
         #expect(restorer.changedAt == ["k": 5, "j": 1], "the emptied key has no time; a record without one gives none")
+        #expect(!restorer.state.keys.contains { $0.store == ChangelogGroup.changeTimeStore }, "the time is not state")
         #expect(text(restorer, "s", "old") == "no time")
         #expect(!restorer.legacyEntries)
         #expect(ChangelogRestorer([entry("a:0", "s", "k", "v"), marker("a:0", offset: 1)]).legacyEntries)
+    }
+
+    @Test("a change time travels in the group's value, ahead of the entries, and comes out of them whole")
+    func changeTimeRoundTrip() throws {
+        let entries: [(store: String, value: [UInt8])] = [("lead", [1, 2]), ("__seen", [])]
+        for ms: Int64 in [0, 1, 1_800_000_000_123, -5, .max] {
+            var decoded = try #require(ChangelogGroup.decode(ChangelogGroup.encode(entries, changedAt: ms)))
+            #expect(ChangelogGroup.takeChangeTime(&decoded) == ms)
+            #expect(decoded == ["lead": [1, 2], "__seen": []])
+        }
+        var plain = try #require(ChangelogGroup.decode(ChangelogGroup.encode(entries)))
+        #expect(ChangelogGroup.takeChangeTime(&plain) == nil && plain.count == 2)
     }
 }

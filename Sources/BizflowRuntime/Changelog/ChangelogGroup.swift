@@ -5,8 +5,12 @@
 /// records of the format before this one: compaction must not uncover those.
 ///
 /// Record key: 0x1e, then the key. Value: per entry, the store name and the value, each a LEB128 length and bytes.
+/// With state expiry on, a first entry of the reserved store "" holds when the key changed (the tier clock's time,
+/// ms since 1970, 8 bytes little-endian): in the value rather than the record timestamp, which brokers may refuse
+/// ahead of their own clock (an accelerated tier clock) or overwrite (`LogAppendTime`).
 enum ChangelogGroup {
     static let keyPrefix: UInt8 = 0x1e
+    static let changeTimeStore = ""
 
     static func recordKey(_ key: String) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -22,9 +26,13 @@ enum ChangelogGroup {
         return String(validating: bytes[1...], as: UTF8.self)
     }
 
-    static func encode(_ entries: [(store: String, value: [UInt8])]) -> [UInt8] {
+    static func encode(_ entries: [(store: String, value: [UInt8])], changedAt ms: Int64? = nil) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(entries.reduce(0) { $0 + $1.store.utf8.count + $1.value.count + 4 })
+        bytes.reserveCapacity(entries.reduce(10) { $0 + $1.store.utf8.count + $1.value.count + 4 })
+        if let ms {
+            bytes += [0, 8]  // the reserved store's empty name, then the time's length
+            withUnsafeBytes(of: ms.littleEndian) { bytes += $0 }
+        }
         for (store, value) in entries {
             Varint.append(UInt64(store.utf8.count), to: &bytes)
             bytes += store.utf8
@@ -32,6 +40,12 @@ enum ChangelogGroup {
             bytes += value
         }
         return bytes
+    }
+
+    /// Takes the change time out of decoded entries (nil when the record has none or it is malformed).
+    static func takeChangeTime(_ entries: inout [String: [UInt8]]) -> Int64? {
+        guard let bytes = entries.removeValue(forKey: changeTimeStore), bytes.count == 8 else { return nil }
+        return Int64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) })
     }
 
     /// The entries of a group record's value; nil when it is malformed.

@@ -15,12 +15,10 @@ struct ChangelogRestorer {
         var key: [UInt8]?
         var value: [UInt8]
         var txn: String?
-        /// When it was written (the tier clock's time, which the runner sets on changelog records), ms; 0: unknown.
-        var timestampMs: Int64 = 0
     }
 
     private(set) var state: [StateKey: [UInt8]] = [:]
-    /// When each key with state last changed (seconds), from its latest committed record with a timestamp.
+    /// When each key with state last changed (seconds), from its latest committed record that says.
     private(set) var changedAt: [String: Double] = [:]
     private(set) var offsets: [String: Int64] = [:]
     private(set) var aborted: Set<String>
@@ -44,7 +42,7 @@ struct ChangelogRestorer {
         self.aborted = aborted
         // Pass 2: apply writes batch by batch at their markers. On a compacted real-cluster changelog, older
         // batches may have lost their marker to a newer one: their writes are committed and still apply.
-        var pending: [(txn: String, write: Write, time: Int64)] = []
+        var pending: [(txn: String, write: Write, time: Int64?)] = []
         var writtenAt: [String: Int64] = [:]
         var byKey: [String: [String: [UInt8]]] = [:]
         for record in records {
@@ -53,25 +51,24 @@ struct ChangelogRestorer {
                 guard let marker = CommitMarker(bytes: record.value), !aborted.contains(marker.txn) else { continue }
                 for (txn, write, time) in pending where !aborted.contains(txn) {
                     switch write {
-                    case .entry(let key, let value):
-                        byKey[key.key, default: [:]][key.store] = value
-                        if time > 0 { writtenAt[key.key] = time }
+                    case .entry(let key, let value): byKey[key.key, default: [:]][key.store] = value
                     case .group(let key, let entries):
                         byKey[key] = entries
-                        if time > 0 { writtenAt[key] = time }
+                        writtenAt[key] = time
                     }
                 }
                 pending.removeAll(keepingCapacity: true)
                 offsets.merge(marker.offsets) { _, new in new }
             } else if let groupKey = ChangelogGroup.key(ofRecordKey: key) {
-                guard let entries = ChangelogGroup.decode(record.value) else {
+                guard var entries = ChangelogGroup.decode(record.value) else {
                     if !aborted.contains(txn) { unreadable += 1 }  // never guessed at: the restore fails (`check`)
                     continue
                 }
-                pending.append((txn, .group(groupKey, entries), record.timestampMs))
+                let time = ChangelogGroup.takeChangeTime(&entries)
+                pending.append((txn, .group(groupKey, entries), time))
             } else if let stateKey = StateKey(recordKey: key) {
                 legacyEntries = true
-                pending.append((txn, .entry(stateKey, record.value.isEmpty ? nil : record.value), record.timestampMs))
+                pending.append((txn, .entry(stateKey, record.value.isEmpty ? nil : record.value), nil))
             }
         }
         for (key, entries) in byKey {
@@ -94,8 +91,6 @@ struct ChangelogRestorer {
 extension ChangelogRestorer.Record {
     /// A changelog record as read from its topic.
     init(_ message: KafkaMessage) {
-        self.init(
-            key: message.key, value: message.value, txn: message.header(CommitMarker.txnHeader),
-            timestampMs: message.timestampMs)
+        self.init(key: message.key, value: message.value, txn: message.header(CommitMarker.txnHeader))
     }
 }

@@ -5,7 +5,7 @@ extension TierRunner {
     /// Writes a batch's effects: outputs and dead letters, then the changelog of every touched partition, then —
     /// once all of those are acknowledged — one commit marker per touched changelog partition and the consumed
     /// offsets; in one transaction in exactly-once mode. With expiry on, changelog records carry `now` (the tier
-    /// clock's time) as their timestamp: a restore reads when each key last changed from it.
+    /// clock's time): a restore reads when each key last changed from them.
     func commit(_ out: [ProducerMessage], touched: Set<Int32>, now: Date) async throws {
         guard let producer, let consumer else { return }
         let txn = "\(incarnation):\(sequence)"
@@ -20,7 +20,7 @@ extension TierRunner {
             for (key, entries) in store.takeDirty() {
                 var record = ProducerMessage(
                     topic: settings.changelog, partition: partition, key: ChangelogGroup.recordKey(key),
-                    value: ChangelogGroup.encode(entries), headers: txnHeader, timestampMs: changeTime)
+                    value: ChangelogGroup.encode(entries, changedAt: changeTime), headers: txnHeader)
                 // A key left with nothing is a tombstone, so compaction drops it, unless per-entry records of it
                 // could resurface.
                 record.isTombstone = entries.isEmpty && !store.hasLegacyEntries
