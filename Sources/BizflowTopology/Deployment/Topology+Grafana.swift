@@ -6,7 +6,7 @@ extension Topology {
         "tier": [
             "bizflow_tier_consumed_total", "bizflow_tier_produced_total", "bizflow_tier_dead_lettered_total",
             "bizflow_tier_retries_total", "bizflow_tier_lag", "bizflow_tier_batch_duration_bucket",
-            "bizflow_tier_event_latency_bucket", "bizflow_tier_timers_fired_total",
+            "bizflow_tier_event_latency_bucket", "bizflow_tier_timers_fired_total", "bizflow_tier_expired_entries_total",
         ],
         "projector": [
             "bizflow_projector_events_total", "bizflow_projector_lag", "bizflow_projector_retries_total",
@@ -42,9 +42,10 @@ extension Topology {
         ])
         panel("Batch duration p99 (one transaction)", [("{{tier}}", "histogram_quantile(0.99, sum by (le, tier) (rate(bizflow_tier_batch_duration_bucket{\(tierFilter)}[5m])))")], unit: "s")
         panel("Event latency p99 (event time to processed)", [("{{tier}}", "histogram_quantile(0.99, sum by (le, tier) (rate(bizflow_tier_event_latency_bucket{\(tierFilter)}[5m])))")], unit: "s")
-        panel("Retries and timers per minute", [
+        panel("Retries, timers and expired state entries per minute", [
             ("retries {{tier}}", "sum by (tier) (increase(bizflow_tier_retries_total{\(tierFilter)}[1m]))"),
             ("timers {{tier}}", "sum by (tier) (increase(bizflow_tier_timers_fired_total{\(tierFilter)}[1m]))"),
+            ("expired {{tier}}", "sum by (tier) (increase(bizflow_tier_expired_entries_total{\(tierFilter)}[1m]))"),
             ("projector retries", "sum(increase(bizflow_projector_retries_total[1m]))"),
         ])
         panel("Projected events per second", [("projector", "sum(rate(bizflow_projector_events_total[1m]))")], unit: "ops")
