@@ -50,6 +50,59 @@ struct CrashRecoveryTests {
         await producer.close()
     }
 
+    @Test("a SIGKILLed scoring process that forgets leads as it goes restarts with no duplicate or missing outputs")
+    func killWhileExpiring() async throws {
+        // The shipped configuration with a 1-day state TTL for scoring, run at 864,000x: a lead is forgotten about a
+        // tenth of a second after it was scored, so expiry writes share the transactions the kill tears.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ttl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let shipped = testRepositoryRoot.appendingPathComponent("Topology")
+        for file in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where file.hasSuffix(".yaml") {
+            var text = try String(contentsOf: shipped.appendingPathComponent(file), encoding: .utf8)
+            if file == "topology.yaml" { text = text.replacingOccurrences(of: "state_ttl_days: 180", with: "state_ttl_days: 1") }
+            try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        let broker = try await brokerWithTopology()
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: quietLogger())
+        let total = 400
+        for lead in sampleLeads(total) { _ = try await producer.send(try EventRecord.make(lead, source: "test", topic: "leads.captured").0) }
+        let arguments = [
+            "run", "scoring", "--bootstrap", broker.bootstrapServers, "--instance", "crash-ttl", "--batch", "10",
+            "--topology", directory.appendingPathComponent("topology.yaml").path, "--clock-speed", "864000",
+        ]
+        @Sendable func remembered() async throws -> Int {
+            try await StateInspector.read(
+                changelog: "scoring.changelog", partitions: 6, store: "leads", kafka: broker.kafkaConfig,
+                logger: quietLogger()
+            ).entries.values.map(\.count).reduce(0, +)
+        }
+        try broker.setRoundTripTime(10)
+        let first = try BizflowProcess(arguments)
+        // Killed once it is forgetting: more leads scored than remembered.
+        let forgetting = await eventually(timeout: .seconds(60)) {
+            guard let scored = try? await recordCount(broker, topic: "leads.scored"), scored >= 100,
+                let kept = try? await remembered()
+            else { return false }
+            return Int64(kept) < scored - 20
+        }
+        await first.kill()
+        #expect(forgetting)
+        #expect(try await recordCount(broker, topic: "leads.scored") < Int64(total), "the process was killed mid-stream")
+        try broker.setRoundTripTime(0)
+
+        let second = try BizflowProcess(arguments)
+        let scored = try await distinctEvents(broker, topic: "leads.scored", leads: total)
+        let forgotten = await eventually(timeout: .seconds(60)) { (try? await remembered()) == 0 }
+        let left = (try? await remembered()) ?? -1
+        #expect(await second.terminate() == 0)
+        await producer.close()
+
+        #expect(scored.count == total)
+        #expect(scored.values.allSatisfy { $0.count == 1 }, "no lead scored twice across the kill")
+        #expect(forgotten, "every lead forgotten once a tier day had passed: \(left) left")
+    }
+
     @Test("a tier process whose parent dies stops by itself (BIZFLOW_PARENT_PID), leaving nothing behind")
     func stopsWhenItsParentDies() async throws {
         let broker = try await brokerWithTopology()
