@@ -151,7 +151,7 @@ struct FraudRulesTests {
 
     @Test("fraud lets decided cases expire; undecided cases, waiting cancels, velocity windows and stock stay")
     func expiry() throws {
-        let tier = FraudTier(config: try shippedFraud())
+        let tier: any Tier = FraudTier(config: try shippedFraud())  // as the runner calls it
         let phases: [(FraudCase.Phase, Bool)] = [
             (.probing, false), (.inReview, false), (.cancelRequested, false), (.approved, true), (.rejected, true),
             (.cancelled, true),
@@ -165,7 +165,7 @@ struct FraudRulesTests {
         #expect(!tier.mayExpire(store: FraudTier.windows, value: try StateEncoder().encode(window)))
         #expect(!tier.mayExpire(store: FraudTier.cases, value: [0xff]), "unreadable: kept")
         // The other order tiers keep all their own state: only their dedupe windows expire.
-        let inventory = InventoryTier(warehouses: try shippedWarehouses())
+        let inventory: any Tier = InventoryTier(warehouses: try shippedWarehouses())
         for store in [InventoryTier.stock, InventoryTier.holds, InventoryTier.orders] {
             #expect(!inventory.mayExpire(store: store, value: [1]), "\(store)")
         }
