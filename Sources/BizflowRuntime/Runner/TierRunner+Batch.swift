@@ -48,7 +48,8 @@ extension TierRunner {
     }
 
     private func handle(_ message: KafkaMessage, store: PartitionStore, now: Date) async throws -> [ProducerMessage] {
-        if let target = message.header(DeadLetter.Header.replayFor), target != settings.name { return [] }
+        let replayFor = message.header(DeadLetter.Header.replayFor)
+        if let replayFor, replayFor != settings.name { return [] }
         let envelope: EventEnvelope
         do {
             envelope = try EventRecord.envelope(of: message)
@@ -74,7 +75,7 @@ extension TierRunner {
             metrics.duplicates.increment()
             return []
         }
-        let replayed = message.header(DeadLetter.Header.replayFor) != nil
+        let replayed = replayFor != nil
         if settings.parkKeysOnFailure, let parked = state.value(Parked.self, Self.parkedStore, key) {
             if replayed && parked.eventID == envelope.id {
                 state.set(Parked?.none, Self.parkedStore, key)
