@@ -13,10 +13,11 @@ struct StateExpiryTests {
     @Test("keys unchanged before the cutoff lose their expirable entries, as changes for the changelog; others stay")
     func expiresOldKeys() {
         let store = PartitionStore(partition: 0)
-        store.apply([StateKey("lead", "a"): [1], StateKey("__seen", "a"): [2]], at: 100)
-        store.apply([StateKey("lead", "b"): [3], StateKey("total", "b"): [4]], at: 100)
-        store.apply([StateKey("lead", "c"): [5]], at: 200)
-        _ = store.takeDirty()
+        store.apply([StateKey("lead", "a"): [1], StateKey("__seen", "a"): [2]])
+        store.apply([StateKey("lead", "b"): [3], StateKey("total", "b"): [4]])
+        _ = store.takeDirty(changedAt: 100)
+        store.apply([StateKey("lead", "c"): [5]])
+        _ = store.takeDirty(changedAt: 200)
 
         #expect(store.expire(changedBefore: 100, where: mayExpire) == 0, "nothing is older than the cutoff")
         #expect(store.expire(changedBefore: 150, where: mayExpire) == 3)
@@ -27,17 +28,18 @@ struct StateExpiryTests {
 
         // What a key kept is not looked at again until the key changes; then its new entries expire in turn.
         #expect(store.expire(changedBefore: 190, where: mayExpire) == 0)
-        store.apply([StateKey("lead", "b"): [6]], at: 300)
-        _ = store.takeDirty()
+        store.apply([StateKey("lead", "b"): [6]])
+        _ = store.takeDirty(changedAt: 300)
         #expect(store.expire(changedBefore: 301, where: mayExpire) == 2)
         #expect(dirtyKeys(store) == ["b": ["total"], "c": []])
         #expect(store.count == 1)
     }
 
-    @Test("writes without a time (expiry off) are never swept; restored change times are")
+    @Test("changes taken without a time (expiry off) are never swept; restored change times are")
     func untrackedAndRestored() {
         let store = PartitionStore(partition: 0)
         store.apply([StateKey("lead", "a"): [1]])
+        _ = store.takeDirty()
         store.restore(StateKey("lead", "r"), [2])
         store.restore(changedAt: 50, of: "r")
         #expect(store.expire(changedBefore: 1_000, where: mayExpire) == 1)

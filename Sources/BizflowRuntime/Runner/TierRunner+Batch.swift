@@ -106,7 +106,7 @@ extension TierRunner {
                 let emits = try await tier.handle(input, state: &attemptState, now: now)
                 state = attemptState
                 state.setBytes(DedupeWindow.appending(seen, id, size: settings.dedupeWindow), Self.seenStore, key)
-                store.apply(state.writes, at: changeTime(now))
+                store.apply(state.writes)
                 return try records(emits, cause: envelope, salt: envelope.id, now: now)
             } catch TierError.transient(let reason) where attempt < settings.retry.attempts {
                 metrics.retries.increment()
@@ -120,9 +120,6 @@ extension TierRunner {
             }
         }
     }
-
-    /// When a write counts as made, for expiry; nil while expiry is off (nothing to track).
-    private func changeTime(_ now: Date) -> Double? { settings.stateTTL == nil ? nil : now.timeIntervalSince1970 }
 
     /// Sweeps the partitions whose sweep is due for keys unchanged for `ttl`; returns the partitions that changed.
     /// A sweep every tenth of the TTL (at most a minute apart) keeps a forgotten key's overstay under 10 %.
@@ -156,7 +153,7 @@ extension TierRunner {
         if settings.parkKeysOnFailure {
             state.set(Parked(eventID: envelope.id, errorClass: errorClass), Self.parkedStore, key)
         }
-        state.store.apply(state.writes, at: changeTime(now))
+        state.store.apply(state.writes)
         return [deadLetter(message, errorClass, reason, attempts: attempts, now: now)]
     }
 
@@ -186,7 +183,7 @@ extension TierRunner {
             var attemptState = state
             do {
                 let emits = try await tier.fire(timer, state: &attemptState, now: now)
-                store.apply(attemptState.writes, at: changeTime(now))
+                store.apply(attemptState.writes)
                 metrics.timersFired.increment()
                 return try records(emits, cause: envelope, salt: salt, now: now)
             } catch TierError.transient where attempt < settings.retry.attempts {
@@ -196,7 +193,7 @@ extension TierRunner {
             } catch {
                 // A timer has no input record to dead-letter: drop it with a loud log line.
                 logger.error("timer failed and is dropped", metadata: ["timer": "\(timer.id)", "error": "\(error)"])
-                store.apply(state.writes, at: changeTime(now))
+                store.apply(state.writes)
                 return []
             }
         }

@@ -4,8 +4,8 @@ import Foundation
 extension TierRunner {
     /// Writes a batch's effects: outputs and dead letters, then the changelog of every touched partition, then —
     /// once all of those are acknowledged — one commit marker per touched changelog partition and the consumed
-    /// offsets; in one transaction in exactly-once mode. With expiry on, changelog records carry `now` (the tier
-    /// clock's time): a restore reads when each key last changed from them.
+    /// offsets; in one transaction in exactly-once mode. With expiry on, `now` (the tier clock's time) is when the
+    /// batch's keys changed, in the store and in their changelog records (a restore reads it from them).
     func commit(_ out: [ProducerMessage], touched: Set<Int32>, now: Date) async throws {
         guard let producer, let consumer else { return }
         let txn = "\(incarnation):\(sequence)"
@@ -14,13 +14,14 @@ extension TierRunner {
         var changelog: [ProducerMessage] = []
         var markers: [ProducerMessage] = []
         var offsets: [TopicPartitionOffset] = []
-        let changeTime = settings.stateTTL == nil ? nil : Int64((now.timeIntervalSince1970 * 1_000).rounded())
+        let changeTime = settings.stateTTL == nil ? nil : now.timeIntervalSince1970
+        let changeTimeMs = changeTime.map { Int64(($0 * 1_000).rounded()) }
         for partition in touched.sorted() {
             guard let store = stores[partition] else { continue }
-            for (key, entries) in store.takeDirty() {
+            for (key, entries) in store.takeDirty(changedAt: changeTime) {
                 var record = ProducerMessage(
                     topic: settings.changelog, partition: partition, key: ChangelogGroup.recordKey(key),
-                    value: ChangelogGroup.encode(entries, changedAt: changeTime), headers: txnHeader)
+                    value: ChangelogGroup.encode(entries, changedAt: changeTimeMs), headers: txnHeader)
                 // A key left with nothing is a tombstone, so compaction drops it, unless per-entry records of it
                 // could resurface.
                 record.isTombstone = entries.isEmpty && !store.hasLegacyEntries

@@ -12,8 +12,8 @@ public final class PartitionStore: @unchecked Sendable {
     private var timerDue: [StateKey: Double] = [:]
     /// The earliest due time among this partition's timers (nil: none), so idle ticks cost nothing.
     private(set) var nextTimerDue: Double?
-    /// When each key's entries last changed (tier clock, seconds), kept only while expiry is on: the next sweep
-    /// forgets the expirable entries of keys changed before its cutoff.
+    /// When each key's entries last changed (tier clock, seconds; set as they are taken for the changelog), kept only
+    /// while expiry is on: the next sweep forgets the expirable entries of keys changed before its cutoff.
     private var changedAt: [String: Double] = [:]
     /// The tier clock's time of the next expiry sweep.
     var nextSweep = -Double.infinity
@@ -31,14 +31,12 @@ public final class PartitionStore: @unchecked Sendable {
         values.compactMap { key, entries in entries.contains { $0.store == store } ? key : nil }
     }
 
-    /// Applies writes (nil deletes) and remembers their keys for the changelog; with `time`, also when they changed
-    /// (for expiry).
-    func apply(_ writes: [StateKey: [UInt8]?], at time: Double? = nil) {
+    /// Applies writes (nil deletes) and remembers their keys for the changelog.
+    func apply(_ writes: [StateKey: [UInt8]?]) {
         var timersChanged = false
         for (key, value) in writes {
             set(key, value)
             dirty.insert(key.key)
-            if let time { changedAt[key.key] = time }
             if key.store == DurableTimer.store {
                 indexTimer(key, value)
                 timersChanged = true
@@ -77,10 +75,15 @@ public final class PartitionStore: @unchecked Sendable {
         return removed
     }
 
-    /// Takes the changed keys with all their current entries, clearing the dirty set.
-    func takeDirty() -> [(key: String, entries: [(store: String, value: [UInt8])])] {
+    /// Takes the changed keys with all their current entries, clearing the dirty set; with `time` (expiry on), the
+    /// time their changelog records carry, which is when the keys with entries left count as changed.
+    func takeDirty(changedAt time: Double? = nil) -> [(key: String, entries: [(store: String, value: [UInt8])])] {
         defer { dirty.removeAll(keepingCapacity: true) }
-        return dirty.map { ($0, values[$0] ?? []) }
+        return dirty.map { key in
+            let entries = values[key] ?? []
+            if let time, !entries.isEmpty { changedAt[key] = time }
+            return (key, entries)
+        }
     }
 
     /// Timers due at `now`, earliest first.
