@@ -157,7 +157,7 @@ let package = Package(
             name: "BizflowLeadsTests",
             dependencies: [
                 "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
-                "BizflowTopology", "BizflowConfig",
+                "BizflowTopology", "BizflowConfig", "BizflowProtosC", "BizflowWorkload",
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(

@@ -154,9 +154,9 @@ let benchmarks: @Sendable () -> Void = {
                 key: event.eventKey, payload: record.value)
             for emit in try await tier.handle(input, state: &state, now: Date()) {
                 let out = envelope.caused(
-                    type: type(of: emit.event).eventType, source: "bizflow/scoring",
+                    type: emit.type.eventType, source: "bizflow/scoring",
                     id: EventID.derived(envelope.id, "scoring", "0"))
-                bytes += try EventRecord.make(emit.event, envelope: out, topic: emit.topic, payload: emit.encoded).value.count
+                bytes += try EventRecord.make(emit, envelope: out).value.count
             }
         }
         blackHole(bytes)

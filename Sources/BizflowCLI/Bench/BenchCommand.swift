@@ -79,13 +79,16 @@ struct BenchCommand: AsyncParsableCommand {
         }
         await processes.stopAll()
         await producer.close()
-        say("▶ references: the C copiers and the C loader, \(referenceRecords) records each")
+        say("▶ references: the C copiers, the C loader and the scoring logic alone, \(referenceRecords) records each")
         let (copier, transactionalCopier) = try await BenchReferences.copiers(broker: broker, count: referenceRecords)
         let loader = try await BenchReferences.loader(url: url, count: referenceRecords)
+        let logic = try await BenchReferences.logic(
+            count: referenceRecords, configDirectory: (topologyOptions.path as NSString).deletingLastPathComponent)
         try? await ProjectionAdmin.reset(database: connection, group: "projector")  // the bench leads go
         await connection.close()
         let report = BenchReport(
-            phases: phases, drains: drains, copier: copier, transactionalCopier: transactionalCopier, loader: loader)
+            phases: phases, drains: drains, copier: copier, transactionalCopier: transactionalCopier, loader: loader,
+            logic: logic)
         say("")
         say(report.table())
         try FileManager.default.createDirectory(

@@ -39,3 +39,69 @@ enum ASCIIText {
         return false
     }
 }
+
+extension ASCIIText {
+    /// `range` of `bytes` without leading and trailing spaces, tabs and newlines.
+    static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper && isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower && isSpace(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    /// Appends `range` of ASCII `bytes` to `out` with A-Z lower-cased (or, with `upper`, a-z upper-cased).
+    static func appendCased(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, upper: Bool = false, to out: inout [UInt8]) {
+        for index in range {
+            let byte = bytes[index]
+            if upper { out.append((97...122).contains(byte) ? byte - 32 : byte) } else { out.append((65...90).contains(byte) ? byte + 32 : byte) }
+        }
+    }
+
+    /// Whether `range` of `bytes` equals `other`.
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ other: [UInt8]) -> Bool {
+        guard range.count == other.count else { return false }
+        var index = range.lowerBound
+        for byte in other {
+            if bytes[index] != byte { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// The text of `range` of `bytes` (for the few non-ASCII values, which go through `String`'s Unicode rules).
+    static func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+}
+
+extension ASCIIText {
+    static func folded(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
+
+    /// Whether `range` of ASCII `bytes`, lower-cased, equals `lower` (lower-case).
+    static func equalsFolded(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ lower: [UInt8]) -> Bool {
+        guard range.count == lower.count else { return false }
+        var index = range.lowerBound
+        for byte in lower {
+            if folded(bytes[index]) != byte { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether `range` of ASCII `bytes`, lower-cased, contains `needle` (lower-case); an empty needle always.
+    static func containsFolded(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard range.count >= needle.count else { return false }
+        var start = range.lowerBound
+        while start <= range.upperBound - needle.count {
+            if folded(bytes[start]) == first {
+                var offset = 1
+                while offset < needle.count && folded(bytes[start + offset]) == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+}

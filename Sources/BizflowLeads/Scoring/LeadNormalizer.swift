@@ -1,4 +1,5 @@
 import BizflowEvents
+import SwiftProtobuf
 
 /// Cleans a captured lead before scoring: email lower-cased and checked, phone to E.164 where the country tells
 /// the calling code, country names to ISO 3166-1 alpha-2.
@@ -23,37 +24,29 @@ public enum LeadNormalizer {
 
     /// Why a lead cannot be processed at all (dead-lettered), empty when it can.
     public static func validationProblems(_ lead: LeadCaptured) -> [String] {
-        var problems: [String] = []
-        let email = ASCIIText.trimmed(lead.email)
-        if email.isEmpty && lead.phone.isEmpty { problems.append("email or phone is required") }
-        if !email.isEmpty && !isWellFormedEmail(email) { problems.append("email is not a well-formed address") }
-        if lead.companySize < 0 { problems.append("company_size must not be negative") }
-        if lead.websiteVisits < 0 || lead.emailOpens < 0 || lead.contentDownloads < 0 {
-            problems.append("activity counts must not be negative")
-        }
-        if lead.hasBudget && lead.budget.amountMinor < 0 { problems.append("budget must not be negative") }
-        return problems
+        onBytes(lead) { raw, view in problems(raw, view) } ?? ["the lead cannot be encoded"]
     }
 
     /// The lead with normalised email, phone and country.
     public static func normalize(_ lead: LeadCaptured) -> LeadCaptured { normalizing(lead).lead }
 
-    /// The lead with normalised email, phone and country, and whether that changed anything (an unchanged lead's
-    /// bytes as received are its encoding). Fields are set only when they change: a protobuf message copies its
-    /// storage on the first write.
+    /// The lead with normalised email, phone, country and industry, and whether that changed anything (an unchanged
+    /// lead's bytes as received are its encoding). The rules run on the lead's encoding, as in the scoring tier.
     public static func normalizing(_ lead: LeadCaptured) -> (lead: LeadCaptured, changed: Bool) {
-        var lead = lead
-        var changed = false
-        func update(_ field: WritableKeyPath<LeadCaptured, String>, _ value: String) {
-            guard lead[keyPath: field] != value else { return }
-            lead[keyPath: field] = value
-            changed = true
-        }
-        update(\.email, ASCIIText.lowercased(ASCIIText.trimmed(lead.email)))
-        update(\.country, country(lead.country))
-        update(\.phone, e164(lead.phone, country: lead.country))
-        update(\.industry, ASCIIText.lowercased(ASCIIText.trimmed(lead.industry)))
-        return (lead, changed)
+        onBytes(lead) { raw, view in
+            var text: [UInt8] = []
+            let fields = normalize(raw, view, into: &text)
+            guard fields.changed, let normalized = try? LeadCaptured(serializedBytes: rewrite(raw, fields, text: text)) else {
+                return (lead, false)
+            }
+            return (normalized, true)
+        } ?? (lead, false)
+    }
+
+    /// Runs `body` on the lead's encoding (nil when it cannot be encoded).
+    private static func onBytes<R>(_ lead: LeadCaptured, _ body: (UnsafeRawBufferPointer, LeadCapturedView) -> R) -> R? {
+        guard let bytes: [UInt8] = try? lead.serializedBytes() else { return nil }
+        return bytes.withUnsafeBytes { raw in LeadCapturedView(raw).map { body(raw, $0) } }
     }
 
     /// local@domain.tld with no spaces, one @, a dot in the domain and no empty labels.
@@ -87,12 +80,6 @@ public enum LeadNormalizer {
             }
         }
         return at != nil && labels >= 1 && labelIsValid(bytes.count)
-    }
-
-    /// The email's domain, lower-cased ("" when there is none).
-    public static func domain(of email: String) -> String {
-        guard let at = email.utf8.lastIndex(of: 64) else { return "" }
-        return ASCIIText.lowercased(String(email[email.utf8.index(after: at)...]))
     }
 
     /// True when the domain can never be a real mailbox (reserved test TLDs).

@@ -3,22 +3,20 @@ import BizflowRuntime
 import Foundation
 import SwiftProtobuf
 
-/// Scores captured leads, re-scores them on engagement, and applies score overrides (HITL).
+/// Scores captured leads, re-scores them on engagement, and applies score overrides (HITL). Leads are read, normalised
+/// and scored on their bytes and the scored event written as bytes, with the lead's own encoding embedded: a lead is
+/// never decoded into a message on the way through.
 public actor ScoringTier: Tier {
     static let leads = "leads"
     static let activity = "activity"
     static let overrides = "overrides"
 
-    /// A human override of a lead's score, kept so later re-scores keep it.
-    struct Override: Codable, Equatable {
-        var score: Int
-        var band: Int
-        var actor: String
-        var reason: String
-    }
-
     let scorer: LeadScorer
     let topics: LeadTopics
+    /// Normalised text of the lead being captured, reused from lead to lead.
+    private var text: [UInt8] = []
+    /// The encoded `scored_at` for the last `now` (a batch shares one).
+    private var stamp: (now: Date, bytes: [UInt8]) = (.distantPast, [])
 
     public init(config: ScoringConfig, topics: LeadTopics = LeadTopics()) {
         scorer = LeadScorer(config: config)
@@ -27,26 +25,38 @@ public actor ScoringTier: Tier {
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
         switch input.event {
-        case let lead as LeadCaptured:
-            let problems = LeadNormalizer.validationProblems(lead)
-            guard problems.isEmpty else { throw TierError.invalid(problems.joined(separator: "; ")) }
-            let (normalized, changed) = LeadNormalizer.normalizing(lead)
-            // A lead left unchanged is stored and emitted as the bytes it arrived in: never encoded again.
-            let bytes: [UInt8]
-            if !changed, let payload = input.payload { bytes = payload } else { bytes = try normalized.serializedBytes() }
-            state.setBytes(bytes, Self.leads, input.key)
-            return [try emit(normalized, encoded: bytes, state: state, now: now)]
+        case is LeadCaptured:
+            return [try capture(input, state: &state, now: now)]
         case let engagement as LeadEngagement:
             var activity = state.value(LeadScorer.Activity.self, Self.activity, input.key) ?? .init()
             guard Self.record(engagement.kind, in: &activity) else { return [] }
             state.set(activity, Self.activity, input.key)
-            guard let (lead, bytes) = state.encodedMessage(LeadCaptured.self, Self.leads, input.key) else { return [] }
-            return [try emit(lead, encoded: bytes, state: state, now: now)]
+            guard let lead = state.bytes(Self.leads, input.key), !lead.isEmpty else { return [] }
+            return [try emit(lead, key: input.key, state: state, now: now)]
         case let command as ScoreOverride:
             return [try override(command, key: input.key, state: &state, now: now)]
         default:
             return []  // other commands on the shared topic are for other tiers
         }
+    }
+
+    /// Validates and normalises a captured lead, stores it, and scores it. A lead that normalising leaves unchanged
+    /// is stored and embedded as the bytes it arrived in.
+    private func capture(_ input: InboundEvent, state: inout TierState, now: Date) throws -> Emit {
+        var received = try input.payload ?? input.event.serializedBytes()
+        if received.withUnsafeBytes({ LeadCapturedView($0) }) == nil {
+            // Bytes swift-protobuf reads but not the view (a message field given twice): read once, written plainly.
+            received = try LeadCaptured(serializedBytes: received).serializedBytes()
+        }
+        let lead: [UInt8] = try received.withUnsafeBytes { raw in
+            guard let view = LeadCapturedView(raw) else { throw TierError.invalid("the lead's encoding cannot be read") }
+            let problems = LeadNormalizer.problems(raw, view)
+            guard problems.isEmpty else { throw TierError.invalid(problems.joined(separator: "; ")) }
+            let fields = LeadNormalizer.normalize(raw, view, into: &text)
+            return fields.changed ? LeadNormalizer.rewrite(raw, fields, text: text) : received
+        }
+        state.setBytes(lead, Self.leads, input.key)
+        return try emit(lead, key: input.key, state: state, now: now)
     }
 
     /// Counts an engagement signal; false for kinds that do not change the score.
@@ -63,15 +73,20 @@ public actor ScoringTier: Tier {
         return true
     }
 
-    /// The lead's score; `encoded` is the lead's encoding, written into the scored event as is.
-    private func emit(_ lead: LeadCaptured, encoded: [UInt8], state: TierState, now: Date) throws -> Emit {
-        let activity = state.value(LeadScorer.Activity.self, Self.activity, lead.leadID) ?? .init()
-        var scored = scorer.score(lead, activity: activity)
-        scored.scoredAt = Google_Protobuf_Timestamp(date: now)
-        if let override = state.value(Override.self, Self.overrides, lead.leadID) {
-            apply(override, to: &scored)
+    /// The scored event of the stored lead `lead` (its encoding, embedded as is), with the lead's activity and any
+    /// override.
+    private func emit(_ lead: [UInt8], key: String, state: TierState, now: Date) throws -> Emit {
+        let activity = state.value(LeadScorer.Activity.self, Self.activity, key) ?? .init()
+        let override = state.value(ScoreOverrideEntry.self, Self.overrides, key)
+        if stamp.now != now { stamp = (now, try Google_Protobuf_Timestamp(date: now).serializedBytes()) }
+        let (scored, leadID): ([UInt8], String) = try lead.withUnsafeBytes { raw in
+            guard let view = LeadCapturedView(raw) else { throw TierError.invalid("the stored lead \(key) cannot be read") }
+            var writer = WireWriter(capacity: lead.count + 512)
+            scorer.write(view, raw, activity: activity, override: override, scoredAt: stamp.bytes, to: &writer)
+            writer.bytes(LeadScored.leadField, raw)
+            return (writer.bytes, ASCIIText.string(raw, view.leadID))
         }
-        return try Emit(scored, to: topics.scored, embedding: encoded, asField: LeadScored.leadField) { $0.clearLead() }
+        return Emit(encoded: scored, of: LeadScored.self, key: leadID, to: topics.scored)
     }
 
     private func override(_ command: ScoreOverride, key: String, state: inout TierState, now: Date) throws -> Emit {
@@ -82,24 +97,11 @@ public actor ScoringTier: Tier {
         let band = command.band.isEmpty ? scorer.band(Int(command.score)) : QualificationBand(name: command.band)
         if band == nil { problems.append("band must be hot, warm, cold or disqualified") }
         guard problems.isEmpty, let band else { throw TierError.invalid(problems.joined(separator: "; ")) }
-        guard let (lead, bytes) = state.encodedMessage(LeadCaptured.self, Self.leads, key) else {
+        guard let lead = state.bytes(Self.leads, key), !lead.isEmpty else {
             throw TierError.invalid("no lead \(key) has been captured: an override needs a scored lead")
         }
-        let override = Override(score: Int(command.score), band: band.rawValue, actor: command.actor, reason: command.reason)
-        state.set(override, Self.overrides, key)
-        return try emit(lead, encoded: bytes, state: state, now: now)
-    }
-
-    private func apply(_ override: Override, to scored: inout LeadScored) {
-        scored.total = Int32(override.score)
-        scored.band = QualificationBand(rawValue: override.band) ?? scored.band
-        scored.overridden = true
-        scored.reasons.insert(
-            ScoreReason.with {
-                $0.component = "override"
-                $0.factor = override.actor
-                $0.points = Int32(override.score)
-                $0.detail = override.reason
-            }, at: 0)
+        let entry = ScoreOverrideEntry(score: Int(command.score), band: band.rawValue, actor: command.actor, reason: command.reason)
+        state.set(entry, Self.overrides, key)
+        return try emit(lead, key: key, state: state, now: now)
     }
 }

@@ -1,3 +1,5 @@
+import BizflowEvents
+
 /// A changelog record carrying every entry of one key across the tier's stores: a batch writes one record per changed
 /// key rather than one per changed entry (a lead's state and its dedupe window travel together), so each input costs
 /// one changelog record instead of two or more. The record replaces all of the key's entries; an empty or null value

@@ -8,10 +8,16 @@ public enum EventRecord {
     public static func make(
         _ event: any DomainEvent, envelope: EventEnvelope, topic: String, payload: [UInt8]? = nil
     ) throws -> ProducerMessage {
-        let value: [UInt8] = try payload ?? event.serializedBytes()
-        return ProducerMessage(
-            topic: topic, key: Array(event.eventKey.utf8), value: value,
-            headers: envelope.headers { KafkaHeader($0, $1) })
+        make(value: try payload ?? event.serializedBytes(), key: event.eventKey, envelope: envelope, topic: topic)
+    }
+
+    /// A record for an emitted event: its encoding as written, or its message encoded now.
+    public static func make(_ emit: Emit, envelope: EventEnvelope) throws -> ProducerMessage {
+        make(value: try emit.encoded ?? emit.event.serializedBytes(), key: emit.recordKey, envelope: envelope, topic: emit.topic)
+    }
+
+    static func make(value: [UInt8], key: String, envelope: EventEnvelope, topic: String) -> ProducerMessage {
+        ProducerMessage(topic: topic, key: Array(key.utf8), value: value, headers: envelope.headers { KafkaHeader($0, $1) })
     }
 
     /// A record for an external input: a new envelope with the event's own tenant.

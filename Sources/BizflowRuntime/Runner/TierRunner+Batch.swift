@@ -205,11 +205,9 @@ extension TierRunner {
         result.reserveCapacity(emits.count)
         for (index, emit) in emits.enumerated() {
             let envelope = cause.caused(
-                type: type(of: emit.event).eventType, source: eventSource, time: now,
+                type: emit.type.eventType, source: eventSource, time: now,
                 id: EventID.derived(salt, settings.name, String(index)))
-            var record = try EventRecord.make(emit.event, envelope: envelope, topic: emit.topic, payload: emit.encoded)
-            if let key = emit.key { record.key = Array(key.utf8) }
-            result.append(record)
+            result.append(try EventRecord.make(emit, envelope: envelope))
         }
         return result
     }

@@ -1,3 +1,4 @@
+import BizflowEvents
 import Foundation
 
 /// Decodes what `StateEncoder` wrote; values written as JSON by earlier versions still decode.

@@ -1,3 +1,5 @@
+import BizflowEvents
+
 /// Encodes tier state values in a compact binary form (self-describing, keyed like JSON, an order of magnitude
 /// cheaper): state is written for every event, so its codec is on the hot path. Byte arrays and strings are copied
 /// as they are. `StateDecoder` reads it; values written as JSON by earlier versions still decode.
