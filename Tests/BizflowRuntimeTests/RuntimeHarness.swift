@@ -59,9 +59,9 @@ struct RuntimeHarness {
         return envelope
     }
 
-    func sendRaw(key: String, value: [UInt8], headers: [KafkaHeader]) async throws {
+    func sendRaw(key: String?, value: [UInt8], headers: [KafkaHeader]) async throws {
         _ = try await producer.send(
-            ProducerMessage(topic: input, key: Array(key.utf8), value: value, headers: headers))
+            ProducerMessage(topic: input, key: key.map { Array($0.utf8) }, value: value, headers: headers))
     }
 
     /// Output scores as (lead, total), decoded.

@@ -48,12 +48,14 @@ struct TierRunnerTests {
             headers: wrongType.headers.map { KafkaHeader($0.key, $0.value) })
         try await h.send(h.lead("P5", email: "invalid"))
         try await h.send(h.lead("", email: "x@example.com"))  // no lead id
+        try await h.sendRaw(key: "P6", value: try h.lead("L-6").serializedBytes() as [UInt8], headers: headers)  // another key
+        try await h.sendRaw(key: nil, value: try h.lead("L-7").serializedBytes() as [UInt8], headers: headers)  // no key
         try await h.send(h.lead("G2"))
         let metrics = TestMetrics()
         var settings = h.settings()
         settings.metricsFactory = metrics
         let (runner, task) = h.start(settings)
-        let dead = try await read(h.broker, topic: TierSettings.deadLetterTopic(of: h.input), count: 6)
+        let dead = try await read(h.broker, topic: TierSettings.deadLetterTopic(of: h.input), count: 8)
         let scores = try h.scores(try await read(h.broker, topic: h.output, count: 2))
         runner.stop()
         try await task.value
@@ -63,9 +65,12 @@ struct TierRunnerTests {
         let classes = dead.map { $0.header(DeadLetter.Header.errorClass) ?? "-" }.sorted()
         #expect(
             classes == [
-                "invalid_envelope", "undecodable", "undecodable", "unknown_event_type", "validation_failed",
-                "validation_failed",
+                "invalid_envelope", "key_mismatch", "key_mismatch", "undecodable", "undecodable", "unknown_event_type",
+                "validation_failed", "validation_failed",
             ])
+        let mismatch = dead.first { $0.keyString == "P6" }?.header(DeadLetter.Header.reason) ?? ""
+        #expect(mismatch.contains("\"P6\"") && mismatch.contains("\"L-6\"") && mismatch.contains("lead_id"), "\(mismatch)")
+        #expect(dead.first { $0.key == nil }?.header(DeadLetter.Header.reason)?.contains("without a key") == true)
         for record in dead {
             #expect(record.header(DeadLetter.Header.topic) == h.input)
             #expect(record.header(DeadLetter.Header.offset).flatMap(Int64.init) != nil)
@@ -75,10 +80,10 @@ struct TierRunnerTests {
             #expect(!(record.header(DeadLetter.Header.reason) ?? "").isEmpty)
         }
         let tier = [("tier", "counting")]
-        #expect(try metrics.expectCounter("bizflow_tier_consumed_total", tier).totalValue == 8)
-        #expect(try metrics.expectCounter("bizflow_tier_dead_lettered_total", tier).totalValue == 6)
-        #expect(try metrics.expectCounter("bizflow_tier_produced_total", tier).totalValue == 8, "2 outputs + 6 dead letters")
-        #expect(try metrics.expectRecorder("bizflow_tier_batch_size", tier).values.reduce(0, +) == 8)
+        #expect(try metrics.expectCounter("bizflow_tier_consumed_total", tier).totalValue == 10)
+        #expect(try metrics.expectCounter("bizflow_tier_dead_lettered_total", tier).totalValue == 8)
+        #expect(try metrics.expectCounter("bizflow_tier_produced_total", tier).totalValue == 10, "2 outputs + 8 dead letters")
+        #expect(try metrics.expectRecorder("bizflow_tier_batch_size", tier).values.reduce(0, +) == 10)
         #expect(try metrics.expectTimer("bizflow_tier_batch_duration", tier).values.count >= 1)
         #expect(try metrics.expectGauge("bizflow_tier_lag", tier).lastValue == 0)
     }

@@ -5,8 +5,8 @@ import BizflowProjector
 import Foundation
 
 /// `bizflow bench`: end-to-end load on the embedded broker and PostgreSQL — a fixed offered rate, a ramp to
-/// saturation, a backlog, and half of saturation — with the C librdkafka copier and the C libpq loader measured in
-/// the same run as references, printed as ratios and written as JSON.
+/// saturation, a backlog, and half of saturation — with the C librdkafka copiers, the Python scoring peer and the C
+/// libpq loader measured in the same run as references, printed as ratios and written as JSON.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -35,6 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
         if logger.logLevel >= .warning { logger.logLevel = .error }
         let url = try database.requiredURL(for: "bench", script: "ops/bench")
         let topology = try topologyOptions.loadChecked()
+        let peer = try BenchReferences.Peer.find(topologyPath: topologyOptions.path)  // before a long run, not after
         let connection = try await database.migrated(logger, name: "bench")
         try await ProjectionAdmin.reset(database: connection, group: "projector")
         let broker = try EmbeddedBroker(logger: logger)
@@ -79,16 +80,16 @@ struct BenchCommand: AsyncParsableCommand {
         }
         await processes.stopAll()
         await producer.close()
-        say("▶ references: the C copiers, the C loader and the scoring logic alone, \(referenceRecords) records each")
-        let (copier, transactionalCopier) = try await BenchReferences.copiers(broker: broker, count: referenceRecords)
+        say("▶ references: the C copiers, the Python scoring peer, the C loader and the scoring logic alone, \(referenceRecords) records each")
+        let (copier, transactionalCopier, python) = try await BenchReferences.kafka(broker: broker, count: referenceRecords, peer: peer)
         let loader = try await BenchReferences.loader(url: url, count: referenceRecords)
         let logic = try await BenchReferences.logic(
             count: referenceRecords, configDirectory: (topologyOptions.path as NSString).deletingLastPathComponent)
         try? await ProjectionAdmin.reset(database: connection, group: "projector")  // the bench leads go
         await connection.close()
         let report = BenchReport(
-            phases: phases, drains: drains, copier: copier, transactionalCopier: transactionalCopier, loader: loader,
-            logic: logic)
+            phases: phases, drains: drains, copier: copier, transactionalCopier: transactionalCopier, peer: python,
+            loader: loader, logic: logic)
         say("")
         say(report.table())
         try FileManager.default.createDirectory(

@@ -138,21 +138,11 @@ struct BenchPipeline {
         return result
     }
 
+    /// The bench's lead `index`: the varied mix every stage and reference reads (`VariedLeads`), with bench ids.
     static func lead(_ index: Int) -> LeadCaptured {
-        LeadCaptured.with {
-            $0.leadID = "bench-\(index)"
-            $0.tenantID = WorkloadPlan.tenant
-            $0.email = "lead\(index)@corp\(index % 97).com"
-            $0.firstName = "Ada"
-            $0.lastName = "Bench"
-            $0.companyName = "Corp \(index % 97)"
-            $0.jobTitle = ["CTO", "VP Engineering", "Analyst", "Head of Sales"][index % 4]
-            $0.industry = ["software", "finance", "retail", "healthcare"][index % 4]
-            $0.country = ["US", "DE", "GB", "SE", "FR"][index % 5]
-            $0.companySize = Int32([20, 300, 3_000][index % 3])
-            $0.marketingConsent = .granted
-            $0.source = .webForm
-        }
+        var lead = VariedLeads.lead(index, tenant: WorkloadPlan.tenant)
+        lead.leadID = "bench-\(index)"
+        return lead
     }
 }
 

@@ -7,6 +7,13 @@ public protocol DomainEvent: SwiftProtobuf.Message, Sendable {
     var tenantID: String { get }
     /// The proto field the key comes from, for error messages.
     static var keyField: String { get }
+    /// How the hot path reads this type in place, if it does (`EventView`): then the runtime hands it to tiers
+    /// undecoded, and a tier that needs the message decodes it on demand.
+    static var view: (any EventView.Type)? { get }
+}
+
+extension DomainEvent {
+    public static var view: (any EventView.Type)? { nil }
 }
 
 extension DomainEvent {

@@ -1,6 +1,7 @@
 extension LeadCaptured: DomainEvent {
     public var eventKey: String { leadID }
     public static let keyField = "lead_id"
+    public static var view: (any EventView.Type)? { LeadCapturedView.self }
 }
 extension LeadEngagement: DomainEvent {
     public var eventKey: String { leadID }

@@ -6,6 +6,9 @@ public enum EventError: Error, Equatable, Sendable, CustomStringConvertible {
     case undecodable(type: String, reason: String)
     case invalidJSON(type: String, reason: String)
     case invalidEvent(type: String, problems: [String])
+    /// The record's key is not the event's own key (or it has none): processed under it, the event would land in
+    /// the wrong partition, beside another key's state.
+    case keyMismatch(type: String, field: String, recordKey: String?, eventKey: String)
 
     /// A stable, machine-readable class for DLQ headers and metrics.
     public var errorClass: String {
@@ -15,6 +18,7 @@ public enum EventError: Error, Equatable, Sendable, CustomStringConvertible {
         case .undecodable: return "undecodable"
         case .invalidJSON: return "invalid_json"
         case .invalidEvent: return "validation_failed"
+        case .keyMismatch: return "key_mismatch"
         }
     }
 
@@ -32,6 +36,9 @@ public enum EventError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the JSON is not a valid \(type): \(reason)"
         case .invalidEvent(let type, let problems):
             return "invalid \(type): \(problems.joined(separator: "; "))"
+        case .keyMismatch(let type, let field, let recordKey, let eventKey):
+            let record = recordKey.map { "the record key \($0.debugDescription)" } ?? "a record without a key"
+            return "\(record) is not the \(type)'s \(field) \(eventKey.debugDescription): key the record by it (the README's Events section)"
         }
     }
 }

@@ -30,6 +30,7 @@ public struct WireReader {
     }
 
     /// The next field, or nil at the end (or on bytes it cannot read: then `failed` is true).
+    @inline(__always)
     public mutating func next() -> Field? {
         guard position < end else { return nil }
         guard let tag = varint(), tag >> 3 > 0, tag >> 3 <= 536_870_911 else { return fail() }
@@ -80,7 +81,15 @@ public struct WireReader {
         return nil
     }
 
-    private mutating func varint() -> UInt64? { Varint.read(bytes, at: &position, end: end) }
+    @inline(__always)
+    private mutating func varint() -> UInt64? {
+        // One byte (tags and short lengths, nearly all) without the loop.
+        if position < end, bytes[position] < 0x80 {
+            defer { position += 1 }
+            return UInt64(bytes[position])
+        }
+        return Varint.read(bytes, at: &position, end: end)
+    }
 }
 
 extension WireReader {
@@ -89,6 +98,12 @@ extension WireReader {
     public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, ascii: inout Bool) -> Bool {
         var index = range.lowerBound
         ascii = true
+        // Eight bytes at a time while they are ASCII (nearly all text).
+        while range.upperBound - index >= 8,
+            bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+        {
+            index += 8
+        }
         while index < range.upperBound {
             let lead = bytes[index]
             if lead < 0x80 {

@@ -24,9 +24,9 @@ public actor ScoringTier: Tier {
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
+        // Captured leads are read from their bytes: never decoded.
+        if input.isEvent(LeadCaptured.self) { return [try capture(input, state: &state, now: now)] }
         switch input.event {
-        case is LeadCaptured:
-            return [try capture(input, state: &state, now: now)]
         case let engagement as LeadEngagement:
             var activity = state.value(LeadScorer.Activity.self, Self.activity, input.key) ?? .init()
             guard Self.record(engagement.kind, in: &activity) else { return [] }
@@ -48,15 +48,16 @@ public actor ScoringTier: Tier {
             // Bytes swift-protobuf reads but not the view (a message field given twice): read once, written plainly.
             received = try LeadCaptured(serializedBytes: received).serializedBytes()
         }
-        let lead: [UInt8] = try received.withUnsafeBytes { raw in
+        let (lead, scored): ([UInt8], Emit?) = try received.withUnsafeBytes { raw in
             guard let view = LeadCapturedView(raw) else { throw TierError.invalid("the lead's encoding cannot be read") }
             let problems = LeadNormalizer.problems(raw, view)
             guard problems.isEmpty else { throw TierError.invalid(problems.joined(separator: "; ")) }
             let fields = LeadNormalizer.normalize(raw, view, into: &text)
-            return fields.changed ? LeadNormalizer.rewrite(raw, fields, text: text) : received
+            guard fields.changed else { return (received, try emit(view, raw, key: input.key, state: state, now: now)) }
+            return (LeadNormalizer.rewrite(raw, fields, text: text), nil)
         }
         state.setBytes(lead, Self.leads, input.key)
-        return try emit(lead, key: input.key, state: state, now: now)
+        return try scored ?? emit(lead, key: input.key, state: state, now: now)
     }
 
     /// Counts an engagement signal; false for kinds that do not change the score.
@@ -76,17 +77,20 @@ public actor ScoringTier: Tier {
     /// The scored event of the stored lead `lead` (its encoding, embedded as is), with the lead's activity and any
     /// override.
     private func emit(_ lead: [UInt8], key: String, state: TierState, now: Date) throws -> Emit {
+        try lead.withUnsafeBytes { raw in
+            guard let view = LeadCapturedView(raw) else { throw TierError.invalid("the stored lead \(key) cannot be read") }
+            return try emit(view, raw, key: key, state: state, now: now)
+        }
+    }
+
+    private func emit(_ view: LeadCapturedView, _ raw: UnsafeRawBufferPointer, key: String, state: TierState, now: Date) throws -> Emit {
         let activity = state.value(LeadScorer.Activity.self, Self.activity, key) ?? .init()
         let override = state.value(ScoreOverrideEntry.self, Self.overrides, key)
         if stamp.now != now { stamp = (now, try Google_Protobuf_Timestamp(date: now).serializedBytes()) }
-        let (scored, leadID): ([UInt8], String) = try lead.withUnsafeBytes { raw in
-            guard let view = LeadCapturedView(raw) else { throw TierError.invalid("the stored lead \(key) cannot be read") }
-            var writer = WireWriter(capacity: lead.count + 512)
-            scorer.write(view, raw, activity: activity, override: override, scoredAt: stamp.bytes, to: &writer)
-            writer.bytes(LeadScored.leadField, raw)
-            return (writer.bytes, ASCIIText.string(raw, view.leadID))
-        }
-        return Emit(encoded: scored, of: LeadScored.self, key: leadID, to: topics.scored)
+        var writer = WireWriter(capacity: raw.count + 512)
+        scorer.write(view, raw, activity: activity, override: override, scoredAt: stamp.bytes, to: &writer)
+        writer.bytes(LeadScored.leadField, raw)
+        return Emit(encoded: writer.bytes, of: LeadScored.self, key: ASCIIText.string(raw, view.leadID), to: topics.scored)
     }
 
     private func override(_ command: ScoreOverride, key: String, state: inout TierState, now: Date) throws -> Emit {

@@ -60,13 +60,14 @@ extension TierRunner {
             let reason = "\(envelope.type) does not belong on \(message.topic) (the topology lists \(accepted.sorted().joined(separator: ", ")))"
             return [deadLetter(message, "unexpected_event_type", reason, attempts: 1, now: now)]
         }
-        let event: any DomainEvent
+        let read: EventRecord.ReadEvent
         do {
-            event = try EventCatalog.decode(message.value, envelope: envelope)
+            read = try EventRecord.read(message, envelope: envelope)
         } catch {
             return [deadLetter(message, error.errorClass, error.description, attempts: 1, now: now)]
         }
-        let key = message.keyString ?? event.eventKey
+        // An event without a key is invalid (below); it is parked, if at all, under the record's key.
+        let key = read.key.isEmpty ? message.keyString ?? "" : read.key
         var state = TierState(store: store)
         // The last few event ids of the key, newline-separated (JSON would cost more than the event itself).
         let seen = state.bytes(Self.seenStore, key) ?? []
@@ -87,14 +88,20 @@ extension TierRunner {
                 ]
             }
         }
-        let problems = event.basicProblems()
-        if !problems.isEmpty {
-            let error = EventError.invalidEvent(type: envelope.type, problems: problems)
+        if !read.problems.isEmpty {
+            let error = EventError.invalidEvent(type: envelope.type, problems: read.problems)
             return failed(message, envelope, key, state, error.errorClass, error.description, attempts: 1, now: now)
         }
-        var input = InboundEvent(
-            envelope: envelope, event: event, topic: message.topic, partition: message.partition,
-            offset: message.offset, key: key, replayed: replayed, payload: message.value)
+        var input =
+            if let event = read.decoded {
+                InboundEvent(
+                    envelope: envelope, event: event, topic: message.topic, partition: message.partition,
+                    offset: message.offset, key: key, replayed: replayed, payload: message.value)
+            } else {
+                InboundEvent(
+                    envelope: envelope, undecoded: read.type, payload: message.value, topic: message.topic,
+                    partition: message.partition, offset: message.offset, key: key, replayed: replayed)
+            }
         if envelope.time.timeIntervalSince1970 > 0 {
             metrics.eventLatency.recordNanoseconds(Int64(max(0, now.timeIntervalSince(envelope.time)) * 1e9))
         }
