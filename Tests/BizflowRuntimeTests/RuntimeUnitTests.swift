@@ -101,14 +101,14 @@ struct RuntimeUnitTests {
                 Array("e\(Int.random(in: 0...9, using: &generator))".utf8)
             }
             let window = Array(ids.joined(separator: [0x0a]))
-            let id = Array("e\(Int.random(in: 0...9, using: &generator))".utf8)
-            let (contains, appended) = reference(window, id, size)
+            let id = "e\(Int.random(in: 0...9, using: &generator))"
+            let (contains, appended) = reference(window, Array(id.utf8), size)
             #expect(DedupeWindow.contains(window, id) == contains)
             #expect(DedupeWindow.appending(window, id, size: size) == appended)
         }
-        #expect(!DedupeWindow.contains([], Array("a".utf8)))
-        #expect(!DedupeWindow.contains(Array("ab\ncd".utf8), Array("b".utf8)))
-        #expect(DedupeWindow.appending(Array("a\nb\nc".utf8), Array("d".utf8), size: 3) == Array("b\nc\nd".utf8))
+        #expect(!DedupeWindow.contains([], "a"))
+        #expect(!DedupeWindow.contains(Array("ab\ncd".utf8), "b"))
+        #expect(DedupeWindow.appending(Array("a\nb\nc".utf8), "d", size: 3) == Array("b\nc\nd".utf8))
     }
 
     @Test("state keys round-trip through changelog record keys")

@@ -63,15 +63,15 @@ public struct EventEnvelope: Sendable, Equatable {
     public var headers: [(key: String, value: [UInt8])] { headers { (key: $0, value: Array($1.utf8)) } }
 
     /// The headers to put on the Kafka record as text, each made by `make` (one array, no byte copies: this runs for
-    /// every produced event).
-    public func headers<H>(_ make: (String, String) -> H) -> [H] {
+    /// every produced event); `formattedTime` is `time` formatted already (events of a batch share one).
+    public func headers<H>(formattedTime: String? = nil, _ make: (String, String) -> H) -> [H] {
         var result: [H] = []
         result.reserveCapacity(10)
         result.append(make(Header.specversion, Self.specVersion))
         result.append(make(Header.id, id))
         result.append(make(Header.source, source))
         result.append(make(Header.type, type))
-        result.append(make(Header.time, Self.format(time)))
+        result.append(make(Header.time, formattedTime ?? Self.format(time)))
         result.append(make(Header.contentType, Self.contentType))
         result.append(make(Header.tenantID, tenantID))
         result.append(make(Header.correlationID, correlationID))
@@ -80,7 +80,8 @@ public struct EventEnvelope: Sendable, Equatable {
         return result
     }
 
-    static func format(_ date: Date) -> String { EventTime.format(date) }
+    /// `ce_time` text: RFC 3339, UTC, milliseconds.
+    public static func format(_ date: Date) -> String { EventTime.format(date) }
 
     static func parseTime(_ text: String) -> Date? { EventTime.parse(text) }
 }

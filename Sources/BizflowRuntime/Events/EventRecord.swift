@@ -11,13 +11,20 @@ public enum EventRecord {
         make(value: try payload ?? event.serializedBytes(), key: event.eventKey, envelope: envelope, topic: topic)
     }
 
-    /// A record for an emitted event: its encoding as written, or its message encoded now.
-    public static func make(_ emit: Emit, envelope: EventEnvelope) throws -> ProducerMessage {
-        make(value: try emit.encoded ?? emit.event.serializedBytes(), key: emit.recordKey, envelope: envelope, topic: emit.topic)
+    /// A record for an emitted event: its encoding as written, or its message encoded now; `formattedTime` is the
+    /// envelope's time as `ce_time` text when the caller has it.
+    public static func make(_ emit: Emit, envelope: EventEnvelope, formattedTime: String? = nil) throws -> ProducerMessage {
+        make(
+            value: try emit.encoded ?? emit.event.serializedBytes(), key: emit.recordKey, envelope: envelope, topic: emit.topic,
+            formattedTime: formattedTime)
     }
 
-    static func make(value: [UInt8], key: String, envelope: EventEnvelope, topic: String) -> ProducerMessage {
-        ProducerMessage(topic: topic, key: Array(key.utf8), value: value, headers: envelope.headers { KafkaHeader($0, $1) })
+    static func make(
+        value: [UInt8], key: String, envelope: EventEnvelope, topic: String, formattedTime: String? = nil
+    ) -> ProducerMessage {
+        ProducerMessage(
+            topic: topic, key: Array(key.utf8), value: value,
+            headers: envelope.headers(formattedTime: formattedTime) { KafkaHeader($0, $1) })
     }
 
     /// A record for an external input: a new envelope with the event's own tenant.

@@ -17,19 +17,8 @@ public actor TierRunner: Service {
     private let batchLock = AsyncLock()
     private let stopFlag = Mutex(false)
 
-    /// State per input partition number (the same number across every co-partitioned input).
-    var stores: [Int32: PartitionStore] = [:]
-    /// The next offset to process per assigned input partition.
-    var positions: [TopicPartition: Int64] = [:]
-    var owned: Set<TopicPartition> = []
-    /// Batches to list as aborted in each changelog partition's next marker.
-    var pendingAborted: [Int32: Set<String>] = [:]
-    /// Every batch of this process that failed, so a re-restore ignores its visible writes.
-    var knownAborted: Set<String> = []
-    let incarnation = String(UUID().uuidString.prefix(8)).lowercased()
-    /// The `ce_source` of every event this tier emits.
-    let eventSource: String
-    var sequence = 0
+    /// The rules of every batch, and the state they work on.
+    var engine: TierEngine
     var consumer: KafkaConsumer?
     var producer: KafkaProducer?
     /// This runner's entry in the member status topic.
@@ -40,7 +29,7 @@ public actor TierRunner: Service {
     public init(settings: TierSettings, tier: any Tier, logger: Logger) {
         self.settings = settings
         self.tier = tier
-        self.eventSource = "bizflow/\(settings.name)"
+        self.engine = TierEngine(settings: settings)
         var logger = logger
         logger[metadataKey: "tier"] = "\(settings.name)"
         self.logger = logger
@@ -48,7 +37,7 @@ public actor TierRunner: Service {
     }
 
     /// The input partitions this runner owns now.
-    public var assignment: [TopicPartition] { owned.sorted() }
+    public var assignment: [TopicPartition] { engine.owned.sorted() }
 
     /// Asks the loop to finish its batch, commit and close (what SIGTERM does through the service group).
     public nonisolated func stop() { stopFlag.withLock { $0 = true } }
@@ -136,24 +125,15 @@ public actor TierRunner: Service {
     private func revoke(_ partitions: [TopicPartition]) async {
         await batchLock.withLock {
             // The lock is taken: no batch is in flight, so the partitions go with everything committed.
-            for tp in partitions {
-                owned.remove(tp)
-                positions[tp] = nil
-                reported[tp] = nil
-            }
-            let keep = Set(owned.map(\.partition))
-            for partition in stores.keys where !keep.contains(partition) {
-                stores[partition] = nil
-                pendingAborted[partition] = nil
-            }
+            engine.revoke(partitions)
+            for tp in partitions { reported[tp] = nil }
         }
         if let member { settings.members?.revoked(member, partitions) }
     }
 
     private func assign(_ partitions: [TopicPartition]) async -> [TopicPartition: Int64] {
         await batchLock.withLock {
-            owned.formUnion(partitions)
-            let fresh = Set(partitions.map(\.partition)).subtracting(stores.keys).sorted()
+            let fresh = engine.assign(partitions)
             do {
                 try await restore(fresh)
             } catch {
@@ -161,10 +141,8 @@ public actor TierRunner: Service {
                 logger.error("cannot restore state: the tier stops", metadata: ["error": "\(error)"])
                 stop()
             }
-            var start: [TopicPartition: Int64] = [:]
-            for tp in partitions { if let offset = positions[tp] { start[tp] = offset } }
             if let member { settings.members?.assigned(member, partitions, memberID: consumer?.memberID()) }
-            return start
+            return engine.startOffsets(partitions)
         }
     }
 
@@ -179,27 +157,9 @@ public actor TierRunner: Service {
             byPartition[record.partition, default: []].append(ChangelogRestorer.Record(record))
         }
         var entries = 0
+        let now = settings.clock.now().timeIntervalSince1970
         for partition in partitions {
-            let restorer = ChangelogRestorer(byPartition[partition] ?? [], knownAborted: knownAborted)
-            try restorer.check(partition: partition, changelog: settings.changelog)
-            let store = PartitionStore(partition: partition)
-            for (key, value) in restorer.state { store.restore(key, value) }
-            if settings.stateTTL != nil {
-                // A key whose records carry no time (written before expiry existed) counts from now.
-                let now = settings.clock.now().timeIntervalSince1970
-                for key in Set(restorer.state.keys.map(\.key)) {
-                    store.restore(changedAt: restorer.changedAt[key] ?? now, of: key)
-                }
-            }
-            store.hasLegacyEntries = restorer.legacyEntries
-            store.finishRestore()
-            stores[partition] = store
-            entries += store.count
-            pendingAborted[partition, default: []].formUnion(restorer.uncommittedTail)
-            for input in settings.inputs {
-                let tp = TopicPartition(input, partition)
-                positions[tp] = restorer.offsets[input]
-            }
+            entries += try engine.restore(partition, from: byPartition[partition] ?? [], now: now)
         }
         metrics.restoredRecords.increment(by: records.count)
         logger.info(

@@ -2,17 +2,17 @@
 /// processed. Read and written in place on bytes (no splitting into arrays): this runs for every event.
 enum DedupeWindow {
     /// Whether `id` is one of the window's ids.
-    static func contains(_ window: [UInt8], _ id: [UInt8]) -> Bool {
+    static func contains(_ window: [UInt8], _ id: String) -> Bool {
         var start = window.startIndex
         for index in window.indices where window[index] == 0x0a {
-            if window[start..<index].elementsEqual(id) { return true }
+            if window[start..<index].elementsEqual(id.utf8) { return true }
             start = index + 1
         }
-        return window[start...].elementsEqual(id)
+        return window[start...].elementsEqual(id.utf8)
     }
 
     /// The window with `id` appended, keeping the newest `size` ids.
-    static func appending(_ window: [UInt8], _ id: [UInt8], size: Int) -> [UInt8] {
+    static func appending(_ window: [UInt8], _ id: String, size: Int) -> [UInt8] {
         // Where the newest `size - 1` ids of the old window begin.
         var start = size <= 1 ? window.endIndex : window.startIndex
         if size > 1 {
@@ -29,12 +29,12 @@ enum DedupeWindow {
             }
         }
         var result: [UInt8] = []
-        result.reserveCapacity(window.endIndex - start + 1 + id.count)
+        result.reserveCapacity(window.endIndex - start + 1 + id.utf8.count)
         if start < window.endIndex {
             result += window[start...]
             result.append(0x0a)
         }
-        result += id
+        result += id.utf8
         return result
     }
 }

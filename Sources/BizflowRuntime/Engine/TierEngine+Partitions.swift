@@ -1,0 +1,52 @@
+import BizflowKafka
+import Foundation
+
+extension TierEngine {
+    /// Partitions taken away (between batches): their positions, and the stores no input partition needs any more.
+    mutating func revoke(_ partitions: [TopicPartition]) {
+        for tp in partitions {
+            owned.remove(tp)
+            positions[tp] = nil
+        }
+        let keep = Set(owned.map(\.partition))
+        for partition in stores.keys where !keep.contains(partition) {
+            stores[partition] = nil
+            pendingAborted[partition] = nil
+        }
+    }
+
+    /// Partitions given (between batches); returns the partition numbers whose state must be restored first.
+    mutating func assign(_ partitions: [TopicPartition]) -> [Int32] {
+        owned.formUnion(partitions)
+        return Set(partitions.map(\.partition)).subtracting(stores.keys).sorted()
+    }
+
+    /// Where the consumer starts reading `partitions`: the restored positions, where known.
+    func startOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        var start: [TopicPartition: Int64] = [:]
+        for tp in partitions { if let offset = positions[tp] { start[tp] = offset } }
+        return start
+    }
+
+    /// Rebuilds the store of `partition` from its changelog records and sets the input positions from its markers;
+    /// `now` (the tier clock's seconds) is when keys whose records carry no time count as changed. Returns the
+    /// entries restored.
+    mutating func restore(_ partition: Int32, from records: [ChangelogRestorer.Record], now: Double) throws -> Int {
+        let restorer = ChangelogRestorer(records, knownAborted: knownAborted)
+        try restorer.check(partition: partition, changelog: settings.changelog)
+        let store = PartitionStore(partition: partition)
+        for (key, value) in restorer.state { store.restore(key, value) }
+        if settings.stateTTL != nil {
+            for key in Set(restorer.state.keys.map(\.key)) { store.restore(changedAt: restorer.changedAt[key] ?? now, of: key) }
+        }
+        store.hasLegacyEntries = restorer.legacyEntries
+        store.finishRestore()
+        stores[partition] = store
+        pendingAborted[partition, default: []].formUnion(restorer.uncommittedTail)
+        for input in settings.inputs {
+            let tp = TopicPartition(input, partition)
+            positions[tp] = restorer.offsets[input]
+        }
+        return store.count
+    }
+}
