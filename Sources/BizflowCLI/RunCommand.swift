@@ -40,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Dead-letter a key's later events behind a failed one until it is replayed.")
     var parkKeys = false
 
+    @Flag(help: "Time each stage of every batch (bizflow_tier_stage_nanoseconds_total on the metrics endpoint).")
+    var profileStages = false
+
     @Option(help: "Hours the projector remembers applied event ids to drop duplicates (0: for ever).")
     var appliedRetentionHours: Double = 168
 
@@ -78,6 +81,7 @@ struct RunCommand: AsyncParsableCommand {
         factory.linger = .milliseconds(lingerMs)
         factory.clock = clockSpeed == 1 ? SystemClock() : AcceleratedClock(speed: clockSpeed)
         factory.parkKeys = parkKeys
+        factory.profileStages = profileStages
         // First in the group, so it stops last and records every tier leaving.
         let members = try MemberReporter(kafka: try kafka.kafkaConfig(), topic: topicPrefix + MemberReporter.defaultTopic, logger: logger)
         factory.members = members

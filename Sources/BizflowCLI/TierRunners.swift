@@ -21,6 +21,7 @@ struct TierRunners {
     var linger = Duration.milliseconds(20)
     var clock: any TierClock = SystemClock()
     var parkKeys = false
+    var profileStages = false
     /// Where the runners report their group membership.
     var members: MemberReporter?
 
@@ -44,6 +45,7 @@ struct TierRunners {
             settings.linger = linger
             settings.clock = clock
             settings.parkKeysOnFailure = parkKeys
+            settings.profileStages = profileStages
             settings.members = members
             settings.stateTTL = declared.stateTTLDays.map { .seconds($0 * 86_400) }
             for input in declared.consumes {

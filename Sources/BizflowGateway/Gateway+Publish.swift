@@ -17,7 +17,7 @@ extension Gateway {
         if let key = idempotencyKey, key.isEmpty || key.count > 200 {
             throw GatewayError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 characters")
         }
-        var eventID = UUID().uuidString.lowercased()
+        var eventID = EventEnvelope.newID()
         if let key = idempotencyKey {
             switch try await IdempotencyStore.reserve(tenant: tenant, key: key, requestHash: requestHash, database: database) {
             case .replay(let response): return Self.accepted(response, replayed: true)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("bizflow bench", .enabled(if: postgresAvailable, "needs PostgreSQL: run ops/test"))
 struct BenchTests {
-    @Test("a tiny bench run measures every phase, tier, stage drain and reference and writes the ratios as JSON (no speed is asserted)")
+    @Test("a tiny bench run measures every phase, tier, stage drain (with its profile) and reference and writes the ratios as JSON (no speed is asserted)")
     func tinyRun() async throws {
         let database = try await TestDatabase.create(migrated: false)
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString.prefix(8)).json").path
@@ -12,7 +12,7 @@ struct BenchTests {
             bizflowBinary,
             [
                 "bench", "--rate", "50", "--seconds", "2", "--ramp", "100", "--backlog", "300", "--reference-records", "2000",
-                "--database-url", database.url, "--json", json,
+                "--database-url", database.url, "--json", json, "--profile",
             ],
             environment: ["BIZFLOW_CHILD_LOG_LEVEL": "info"])
         // On failure, what the bench and its stages said: CI keeps nothing else.
@@ -30,6 +30,11 @@ struct BenchTests {
         #expect(drains.map { $0["stage"] as? String ?? "" } == ["scoring", "assignment", "projector"])
         #expect(drains.map { $0["events"] as? Int ?? 0 } == [300, 300, 900], "each stage drained the whole backlog alone")
         #expect(drains.allSatisfy { ($0["cpu_us_per_event"] as? Double ?? 0) > 0 })
+        let scoring = try #require(drains.first?["profile_seconds"] as? [String: [String: Double]])
+        let stages = Set((scoring["stages"] ?? [:]).keys)
+        #expect(stages.isSuperset(of: ["read", "handle", "write", "plan", "produce", "commit"]), "\(stages)")
+        #expect(Set((scoring["threads"] ?? [:]).keys).isSuperset(of: ["swift", "librdkafka", "bz:consumer", "bz:producer"]))
+        #expect((scoring["stages"]?["handle"] ?? 0) > 0, "the scoring tier's handler took time")
         let references = try #require(report["references"] as? [[String: Any]])
         #expect(references.count == 5 && references.allSatisfy { ($0["records_per_s"] as? Double ?? 0) > 0 })
         #expect(references.contains { ($0["name"] as? String)?.hasSuffix("exactly-once") == true }, "the transactional copier ran")

@@ -18,6 +18,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Leads sent at once for the backlog phase.") var backlog = 20_000
     @Option(help: "Records the C references copy and load.") var referenceRecords = 20_000
     @Option(help: "Where to write the results as JSON.") var json = ".bizflow/bench.json"
+    @Flag(help: "Also print where each stage's drain spends its time: batch stages and threads, µs per event.")
+    var profile = false
     @OptionGroup var topologyOptions: TopologyOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
@@ -45,7 +47,8 @@ struct BenchCommand: AsyncParsableCommand {
             logDirectory: URL(fileURLWithPath: ".bizflow/bench-logs"))
         let ports = Dictionary(uniqueKeysWithValues: zip(BenchPipeline.tiers, BenchPipeline.freePorts(BenchPipeline.tiers.count)))
         for tier in BenchPipeline.tiers {
-            let extra = ports[tier].map { ["--metrics-port", "\($0)", "--metrics-host", "127.0.0.1"] } ?? []
+            let extra = (ports[tier].map { ["--metrics-port", "\($0)", "--metrics-host", "127.0.0.1"] } ?? [])
+                + (profile && tier != "projector" ? ["--profile-stages"] : [])
             try processes.start(tier, tiers: [tier], instance: "bench-\(tier)", extra: extra)
         }
         let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: logger)

@@ -126,7 +126,7 @@ struct BenchPipeline {
 
     func cpuNow() -> [String: Double] {
         var result: [String: Double] = [:]
-        for tier in Self.tiers { result[tier] = processes.pid(tier).flatMap(ProcessCPU.seconds) ?? 0 }
+        for tier in Self.tiers { result[tier] = processes.pid(tier).flatMap { ProcessCPU.seconds($0) } ?? 0 }
         return result
     }
 

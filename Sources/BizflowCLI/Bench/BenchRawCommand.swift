@@ -16,12 +16,14 @@ import SwiftProtobuf
 /// of its own so its CPU time is only its own. `copy` is the librdkafka consume → produce loop; `copy-txn` the same with
 /// an exactly-once tier's Kafka work (a transaction per batch, a changelog record per input, the offsets); `load` sends
 /// the projector's SQL for the same events through libpq's C API, a pipeline per transaction; `logic` is the scoring
-/// tier's own Swift work without Kafka or runtime (read, validate, normalise, score, write); `leads` seeds a backlog.
+/// tier's own Swift work without Kafka or runtime (read, validate, normalise, score, write); `engine` the same tier
+/// through the runtime's engine in memory (records in, records to write out: everything but Kafka); `leads` seeds a
+/// backlog.
 struct BenchRawCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-raw", abstract: "C reference loops for bizflow bench.", shouldDisplay: false)
 
-    @Argument(help: "copy, copy-txn, load, logic or leads (writes --count varied leads to --output)") var loop: String
+    @Argument(help: "copy, copy-txn, load, logic, engine or leads (writes --count varied leads to --output)") var loop: String
     @Option var bootstrap = ""
     @Option var input = ""
     @Option var output = ""
@@ -50,10 +52,12 @@ struct BenchRawCommand: AsyncParsableCommand {
             try await load()
         case "logic":
             try await logic()
+        case "engine":
+            try await engine()
         case "leads":
             try await seedLeads()
         default:
-            throw ValidationError("copy, copy-txn, load, logic or leads")
+            throw ValidationError("copy, copy-txn, load, logic, engine or leads")
         }
     }
 
@@ -105,6 +109,36 @@ struct BenchRawCommand: AsyncParsableCommand {
                     for emit in try await tier.handle(input, state: &state, now: now) { written += emit.encoded?.count ?? 0 }
                 }
                 return written > 0 ? 0 : 1
+            }.value
+        }
+    }
+
+    /// The scoring tier through the runtime's engine with no Kafka: the bench's leads as consumed records over six
+    /// partitions, in batches of `batch`, every record the engine would write made (outputs, changelog, markers).
+    private func engine() async throws {
+        let tier = try LeadTiers.make("scoring", configDirectory: configDirectory, partitions: 6, topics: LeadTopics())
+        var settings = TierSettings(
+            name: "scoring", groupID: "bench", inputs: ["leads.captured"], changelog: "scoring.changelog",
+            kafka: KafkaConfig(), instanceID: "0")
+        settings.stateTTL = .seconds(180 * 86_400)  // as the shipped topology
+        settings.acceptedTypes["leads.captured"] = [LeadCaptured.eventType]
+        let empty = try InMemoryTierRunner(settings: settings, tier: tier, partitions: Array(0..<6))
+        let records = try (0..<count).map { index in
+            let record = try EventRecord.make(BenchPipeline.lead(index), source: "bizflow/bench", topic: "leads.captured").0
+            return KafkaMessage(
+                topic: record.topic, partition: Int32(index % 6), offset: Int64(index / 6), key: record.key,
+                value: record.value, headers: record.headers, timestampMs: 0)
+        }
+        let batchSize = batch
+        try await measured {
+            try await Task.detached {
+                var runner = empty
+                var written = 0
+                for start in stride(from: 0, to: records.count, by: batchSize) {
+                    let out = await runner.process(Array(records[start..<min(start + batchSize, records.count)]), now: Date())
+                    written += out.outputs.count + out.changelog.count + out.markers.count
+                }
+                return written >= 2 * records.count ? 0 : 1
             }.value
         }
     }

@@ -62,6 +62,12 @@ enum BenchReferences {
         await producer.close()
     }
 
+    /// The scoring tier through the runtime's engine in memory over `count` leads: everything but Kafka.
+    static func engine(count: Int, configDirectory: String) async throws -> Result {
+        let (wall, cpu) = try await child(["engine", "--count", "\(count)", "--config-directory", configDirectory], "the engine loop")
+        return Result(name: "Swift scoring tier through the engine (no Kafka)", records: count, wall: wall, cpu: cpu)
+    }
+
     /// The C libpq loader with the projector's SQL for `count` events.
     static func loader(url: String, count: Int) async throws -> Result {
         let (wall, cpu) = try await child(["load", "--url", url, "--count", "\(count)"], "the C loader")

@@ -58,11 +58,32 @@ struct BenchReport {
             [loader.name, f(loader.perSecond), f(loader.cpuPerRecordMicros, 1)],
             [logic.name, f(logic.perSecond), f(logic.cpuPerRecordMicros, 1)],
         ]
-        return [
+        return ([
             TextTable.render(rows), TextTable.render(tiers), TextTable.render(alone), TextTable.render(references),
             TextTable.render(ratios),
-        ]
+        ] + profileTables())
             .joined(separator: "\n\n")
+    }
+
+    /// Per drain with a profile: µs per event by batch stage (the runner's task, wall time) and by thread (CPU).
+    func profileTables() -> [String] {
+        drains.compactMap { drain -> String? in
+            guard let profile = drain.profile, drain.events > 0 else { return nil }
+            func micros(_ seconds: Double) -> String { String(format: "%.2f", seconds / Double(drain.events) * 1e6) }
+            var rows = [["\(drain.stage): where an event's time goes", "µs/event"]]
+            for stage in ["read", "handle", "write", "plan", "produce", "commit"] {
+                if let seconds = profile.stages[stage] { rows.append(["stage \(stage) (runner task, wall)", micros(seconds)]) }
+            }
+            let names = [
+                "swift": "Swift's pool: runner, tier, metrics endpoint (CPU)", "bz:consumer": "consumer poll thread (CPU)",
+                "bz:producer": "producer delivery reports (CPU)", "librdkafka": "librdkafka's threads (CPU)",
+            ]
+            for (kind, seconds) in profile.threads.sorted(by: { $0.key < $1.key }) {
+                rows.append([names[kind] ?? "thread \(kind) (CPU)", micros(seconds)])
+            }
+            rows.append(["the process (CPU)", micros(drain.cpu)])
+            return TextTable.render(rows)
+        }
     }
 
     /// (what, value, target) for every ratio the targets name.
@@ -117,6 +138,7 @@ struct BenchReport {
                 [
                     "stage": $0.stage, "events": $0.events, "seconds": $0.seconds, "events_per_s": $0.perSecond,
                     "cpu_us_per_event": $0.cpuPerEventMicros,
+                    "profile_seconds": $0.profile.map { ["threads": $0.threads, "stages": $0.stages] } ?? [:],
                 ] as [String: Any]
             },
             "references": [copier, transactionalCopier, peer, loader, logic].map {

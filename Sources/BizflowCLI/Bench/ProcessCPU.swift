@@ -3,14 +3,31 @@ import Foundation
 /// CPU time and resident memory of a process, from /proc (Linux).
 enum ProcessCPU {
     /// User + system CPU seconds the process has used so far, or nil when it is gone.
-    static func seconds(_ pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    static func seconds(_ pid: Int32, task: String? = nil) -> Double? {
+        let path = task.map { "/proc/\(pid)/task/\($0)/stat" } ?? "/proc/\(pid)/stat"
+        guard let stat = try? String(contentsOfFile: path, encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return nil }
         // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds per kind of thread of the process, by thread name: the consumer's and producer's poll threads
+    /// (`bz:*`), librdkafka's (`rdk:*`), and the rest (Swift's pool, dispatch).
+    static func threads(_ pid: Int32) -> [String: Double] {
+        var result: [String: Double] = [:]
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        for task in tasks {
+            guard let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/comm", encoding: .utf8),
+                let cpu = seconds(pid, task: task)
+            else { continue }
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            let kind = trimmed.hasPrefix("bz:") ? trimmed : trimmed.hasPrefix("rdk:") ? "librdkafka" : "swift"
+            result[kind, default: 0] += cpu
+        }
+        return result
     }
 
     /// Resident memory in bytes.

@@ -22,7 +22,7 @@ public struct EventEnvelope: Sendable, Equatable {
     public var traceparent: String?
 
     public init(
-        id: String = UUID().uuidString.lowercased(), source: String, type: String, time: Date = Date(),
+        id: String = EventEnvelope.newID(), source: String, type: String, time: Date = Date(),
         tenantID: String, correlationID: String? = nil, causationID: String = "", traceparent: String? = nil
     ) {
         self.id = id
@@ -38,7 +38,7 @@ public struct EventEnvelope: Sendable, Equatable {
     /// The envelope of an event caused by this one: same tenant, correlation and trace.
     public func caused(type: String, source: String, time: Date = Date(), id: String? = nil) -> EventEnvelope {
         EventEnvelope(
-            id: id ?? UUID().uuidString.lowercased(), source: source, type: type, time: time, tenantID: tenantID,
+            id: id ?? Self.newID(), source: source, type: type, time: time, tenantID: tenantID,
             correlationID: correlationID, causationID: self.id, traceparent: traceparent)
     }
 
@@ -64,6 +64,7 @@ public struct EventEnvelope: Sendable, Equatable {
 
     /// The headers to put on the Kafka record as text, each made by `make` (one array, no byte copies: this runs for
     /// every produced event); `formattedTime` is `time` formatted already (events of a batch share one).
+    @inlinable
     public func headers<H>(formattedTime: String? = nil, _ make: (String, String) -> H) -> [H] {
         var result: [H] = []
         result.reserveCapacity(10)

@@ -85,9 +85,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         let topics = TopicPartitionList.make(configuration.topics.map { TopicPartition($0, -1) })
         defer { rd_kafka_topic_partition_list_destroy(topics) }
         try RdKafka.check(rd_kafka_subscribe(handle.rk, topics), "subscribe to \(configuration.topics)")
-        let thread = Thread { [self] in pollLoop() }
-        thread.name = "bizflow.consumer.poll"
-        thread.start()
+        PollThread.start("bz:consumer") { [self] in pollLoop() }
     }
 
     private var context: RebalanceContext?

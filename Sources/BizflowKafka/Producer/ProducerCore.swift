@@ -25,9 +25,7 @@ final class ProducerCore: @unchecked Sendable {
         delivered = Counter(label: "bizflow_kafka_produced_total", dimensions: [("client", metricsLabel)])
         failed = Counter(label: "bizflow_kafka_produce_failures_total", dimensions: [("client", metricsLabel)])
         statistics = StatisticsRecorder(client: metricsLabel)
-        let thread = Thread { [self] in pollLoop() }
-        thread.name = "bizflow.producer.poll"
-        thread.start()
+        PollThread.start("bz:producer") { [self] in pollLoop() }
     }
 
     /// Hands one record to librdkafka; `waiter` (if any) is resumed from the delivery report.

@@ -1,3 +1,5 @@
+import BizflowEvents
+
 /// Deterministic event ids: re-processing an input after a crash emits outputs with the ids it had the first
 /// time, so consumers that deduplicate on `ce_id` see each output once.
 public enum EventID {
@@ -16,21 +18,6 @@ public enum EventID {
         // Mix the two lanes so close inputs spread over every digit.
         a ^= b >> 29
         b ^= a << 17
-        // Written in place into the string's own storage: this runs for every emitted event.
-        return String(unsafeUninitializedCapacity: 36) { out in
-            var position = 0
-            for lane in [a, b] {
-                for shift in stride(from: 60, through: 0, by: -4) {
-                    if position == 8 || position == 13 || position == 18 || position == 23 {
-                        out[position] = 45  // dashes at 8, 13, 18, 23
-                        position += 1
-                    }
-                    let nibble = UInt8(truncatingIfNeeded: lane >> UInt64(shift)) & 0xf
-                    out[position] = nibble < 10 ? 48 + nibble : 87 + nibble  // 0-9, a-f
-                    position += 1
-                }
-            }
-            return 36
-        }
+        return EventEnvelope.uuidText(a, b)
     }
 }

@@ -14,8 +14,10 @@ struct TierMetrics: Sendable {
     let lag: Gauge
     let restoredRecords: Counter
     let expiredEntries: Counter
+    /// Nanoseconds per batch stage, when profiling (`StageTimes`).
+    let stages: [StageTimes.Stage: Counter]
 
-    init(tier: String, factory: any MetricsFactory) {
+    init(tier: String, factory: any MetricsFactory, stages profiled: Bool = false) {
         let dims = [("tier", tier)]
         consumed = Counter(label: "bizflow_tier_consumed_total", dimensions: dims, factory: factory)
         produced = Counter(label: "bizflow_tier_produced_total", dimensions: dims, factory: factory)
@@ -29,5 +31,8 @@ struct TierMetrics: Sendable {
         lag = Gauge(label: "bizflow_tier_lag", dimensions: dims, factory: factory)
         restoredRecords = Counter(label: "bizflow_tier_restored_records_total", dimensions: dims, factory: factory)
         expiredEntries = Counter(label: "bizflow_tier_expired_entries_total", dimensions: dims, factory: factory)
+        stages = !profiled ? [:] : Dictionary(uniqueKeysWithValues: StageTimes.Stage.allCases.map { stage in
+            (stage, Counter(label: "bizflow_tier_stage_nanoseconds_total", dimensions: dims + [("stage", stage.label)], factory: factory))
+        })
     }
 }

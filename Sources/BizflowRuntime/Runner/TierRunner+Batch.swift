@@ -10,13 +10,15 @@ extension TierRunner {
         let tier = self.tier
         engine.startBatch(now: settings.clock.now()) { tier.mayExpire(store: $0, value: $1) }
         for message in batch {
-            guard var call = engine.begin(message) else { continue }
+            guard var call = stages.time(.read, { engine.begin(message) }) else { continue }
             try await run(&call)
         }
         for var call in engine.dueTimers() { try await run(&call) }
-        guard let plan = engine.plan() else { return }
-        report(engine.counts)
+        guard let plan = stages.time(.plan, { engine.plan() }) else { return }
         try await commit(plan)
+        // After the commit: a reader of the counters sees a batch's stage times once it sees its events counted.
+        stages.report(metrics.stages)
+        report(engine.counts)
         if let member { settings.members?.processed(member, engine.counts.consumed) }
         metrics.batchDuration.record(duration: ContinuousClock.now - started)
         if let consumer { metrics.lag.record(consumer.lag(Array(engine.owned)).values.reduce(0, +)) }
@@ -25,17 +27,10 @@ extension TierRunner {
     /// Calls the tier with `call` until the engine is done with it, waiting out its retry delays.
     private func run(_ call: inout TierCall) async throws {
         while true {
-            var state = call.state
-            let result: Result<[Emit], any Error>
-            do {
-                switch call.source {
-                case .record: result = .success(try await tier.handle(call.input!, state: &state, now: engine.now))
-                case .timer(let timer, _): result = .success(try await tier.fire(timer, state: &state, now: engine.now))
-                }
-            } catch {
-                result = .failure(error)
-            }
-            guard let delay = engine.finish(&call, result, state: state) else { return }
+            let started = stages.isEnabled ? ContinuousClock.now : nil
+            let (result, state) = await call.attempt(on: tier, now: engine.now)
+            if let started { stages.add(.handle, since: started) }
+            guard let delay = stages.time(.write, { engine.finish(&call, result, state: state) }) else { return }
             logger.debug("transient failure: retrying", metadata: ["attempt": "\(call.attempt - 1)", "error": "\(result)"])
             try await Task.sleep(for: delay)
         }

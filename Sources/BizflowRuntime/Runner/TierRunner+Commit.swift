@@ -11,8 +11,12 @@ extension TierRunner {
             case .exactlyOnce:
                 try producer.beginTransaction()
                 // Two hand-overs, not `outputs + changelog`: that copies every record of the batch into a new array.
+                let handing = stages.isEnabled ? ContinuousClock.now : nil
                 try await producer.sendBatch(plan.outputs)
                 try await producer.sendBatch(plan.changelog)
+                if let handing { stages.add(.produce, since: handing) }
+                let committing = stages.isEnabled ? ContinuousClock.now : nil
+                defer { if let committing { stages.add(.commit, since: committing) } }
                 try await producer.flush()
                 try await producer.sendBatch(plan.markers)
                 try await producer.sendOffsetsToTransaction(plan.offsets, group: consumer.groupMetadata())

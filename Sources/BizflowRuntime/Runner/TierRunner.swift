@@ -19,6 +19,8 @@ public actor TierRunner: Service {
 
     /// The rules of every batch, and the state they work on.
     var engine: TierEngine
+    /// Time per batch stage, when profiling.
+    var stages: StageTimes
     var consumer: KafkaConsumer?
     var producer: KafkaProducer?
     /// This runner's entry in the member status topic.
@@ -33,7 +35,9 @@ public actor TierRunner: Service {
         var logger = logger
         logger[metadataKey: "tier"] = "\(settings.name)"
         self.logger = logger
-        self.metrics = TierMetrics(tier: settings.name, factory: settings.metricsFactory ?? MetricsSystem.factory)
+        self.metrics = TierMetrics(
+            tier: settings.name, factory: settings.metricsFactory ?? MetricsSystem.factory, stages: settings.profileStages)
+        self.stages = StageTimes(enabled: settings.profileStages)
     }
 
     /// The input partitions this runner owns now.

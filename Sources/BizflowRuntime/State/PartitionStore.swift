@@ -32,7 +32,7 @@ public final class PartitionStore: @unchecked Sendable {
     }
 
     /// Applies writes (nil deletes) and remembers their keys for the changelog.
-    func apply(_ writes: [StateKey: [UInt8]?]) {
+    func apply(_ writes: [(key: StateKey, value: [UInt8]?)]) {
         var timersChanged = false
         for (key, value) in writes {
             set(key, value)

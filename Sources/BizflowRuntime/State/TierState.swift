@@ -5,7 +5,9 @@ import SwiftProtobuf
 /// until the handler succeeds (a failed or retried attempt leaves the store untouched).
 public struct TierState: Sendable {
     public let store: PartitionStore
-    var writes: [StateKey: [UInt8]?] = [:]
+    /// The entries written, each once, in the order first written (nil: deleted). A handler writes a handful: a
+    /// scanned array costs less than hashing a dictionary for each.
+    private(set) var writes: [(key: StateKey, value: [UInt8]?)] = []
 
     init(store: PartitionStore) { self.store = store }
 
@@ -13,14 +15,17 @@ public struct TierState: Sendable {
 
     /// Raw bytes of an entry, nil when absent.
     public func bytes(_ store: String, _ key: String) -> [UInt8]? {
-        let k = StateKey(store, key)
-        if let written = writes[k] { return written }
-        return self.store[k]
+        if let index = writes.firstIndex(where: { $0.key.key == key && $0.key.store == store }) { return writes[index].value }
+        return self.store[StateKey(store, key)]
     }
 
     /// Sets (or with nil deletes) an entry.
     public mutating func setBytes(_ value: [UInt8]?, _ store: String, _ key: String) {
-        writes[StateKey(store, key)] = .some(value)
+        if let index = writes.firstIndex(where: { $0.key.key == key && $0.key.store == store }) {
+            writes[index].value = value
+        } else {
+            writes.append((StateKey(store, key), value))
+        }
     }
 
     /// A Codable value (stored with `StateEncoder`).

@@ -40,6 +40,9 @@ public struct TierSettings: Sendable {
     public var commitTimeout: Duration {
         kafka.properties["transaction.timeout.ms"].flatMap { Int($0) }.map { .milliseconds($0) } ?? .seconds(30)
     }
+    /// Time every batch stage (`bizflow_tier_stage_nanoseconds_total`): a clock read around each stage of each
+    /// event, for `bizflow bench --profile` and for finding where a tier's time goes.
+    public var profileStages = false
     /// Where the runner reports its group membership (for `bizflow ops groups`); nil: not reported.
     public var members: MemberReporter?
 
