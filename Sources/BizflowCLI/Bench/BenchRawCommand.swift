@@ -135,7 +135,7 @@ struct BenchRawCommand: AsyncParsableCommand {
                 var runner = empty
                 var written = 0
                 for start in stride(from: 0, to: records.count, by: batchSize) {
-                    let out = await runner.process(Array(records[start..<min(start + batchSize, records.count)]), now: Date())
+                    let out = try await runner.process(Array(records[start..<min(start + batchSize, records.count)]), now: Date())
                     written += out.outputs.count + out.changelog.count + out.markers.count
                 }
                 return written >= 2 * records.count ? 0 : 1

@@ -27,23 +27,13 @@ public struct InMemoryTierRunner: Sendable {
     }
 
     /// Processes `records` and the timers due at `now` as one batch, committed at once.
-    public mutating func process(_ records: [KafkaMessage], now: Date) async -> Batch {
+    public mutating func process(_ records: [KafkaMessage], now: Date) async throws -> Batch {
         let tier = self.tier
         engine.startBatch(now: now) { tier.mayExpire(store: $0, value: $1) }
-        for record in records {
-            guard var call = engine.begin(record) else { continue }
-            await run(&call)
-        }
-        for var call in engine.dueTimers() { await run(&call) }
+        var stages = StageTimes(enabled: false)
+        try await tier.process(records, engine: &engine, stages: &stages) { _ in }  // retries at once: no waits in memory
         guard let plan = engine.plan() else { return Batch(outputs: [], changelog: [], markers: []) }
         engine.committed(plan)
         return Batch(outputs: plan.outputs, changelog: plan.changelog, markers: plan.markers)
-    }
-
-    private mutating func run(_ call: inout TierCall) async {
-        while true {
-            let (result, state) = await call.attempt(on: tier, now: engine.now)
-            if engine.finish(&call, result, state: state) == nil { return }  // retries at once: no waits in memory
-        }
     }
 }

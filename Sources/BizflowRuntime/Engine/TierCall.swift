@@ -42,19 +42,3 @@ struct TierCall: Sendable {
 
     static func salt(_ timer: DurableTimer) -> String { "\(timer.id)@\(timer.due)" }
 }
-
-extension TierCall {
-    /// One attempt on `tier`: what it returned or threw, and the state it left. Runs on the caller's executor (no hop
-    /// of its own before the one to the tier's actor).
-    nonisolated(nonsending) func attempt(on tier: any Tier, now: Date) async -> (Result<[Emit], any Error>, TierState) {
-        var state = self.state
-        do {
-            switch source {
-            case .record: return (.success(try await tier.handle(input!, state: &state, now: now)), state)
-            case .timer(let timer, _): return (.success(try await tier.fire(timer, state: &state, now: now)), state)
-            }
-        } catch {
-            return (.failure(error), state)
-        }
-    }
-}

@@ -8,32 +8,31 @@ extension TierRunner {
     func processBatch(_ batch: [KafkaMessage]) async throws {
         let started = ContinuousClock.now
         let tier = self.tier
-        engine.startBatch(now: settings.clock.now()) { tier.mayExpire(store: $0, value: $1) }
-        for message in batch {
-            guard var call = stages.time(.read, { engine.begin(message) }) else { continue }
-            try await run(&call)
+        self.engine.startBatch(now: settings.clock.now()) { tier.mayExpire(store: $0, value: $1) }
+        // The engine goes with the batch to the tier's actor and comes back with it (moved, not copied, so its
+        // collections stay uniquely owned); the batch lock keeps rebalances away meanwhile.
+        var engine = TierEngine(settings: settings, incarnation: self.engine.incarnation)
+        swap(&engine, &self.engine)
+        var stages = self.stages
+        let logger = self.logger
+        do {
+            try await tier.process(batch, engine: &engine, stages: &stages) { delay in
+                logger.debug("transient failure: retrying", metadata: ["after": "\(delay)"])
+                try await Task.sleep(for: delay)
+            }
+        } catch {
+            (self.engine, self.stages) = (engine, stages)
+            throw error
         }
-        for var call in engine.dueTimers() { try await run(&call) }
-        guard let plan = stages.time(.plan, { engine.plan() }) else { return }
+        (self.engine, self.stages) = (engine, stages)
+        guard let plan = self.stages.time(.plan, { self.engine.plan() }) else { return }
         try await commit(plan)
         // After the commit: a reader of the counters sees a batch's stage times once it sees its events counted.
-        stages.report(metrics.stages)
-        report(engine.counts)
-        if let member { settings.members?.processed(member, engine.counts.consumed) }
+        self.stages.report(metrics.stages)
+        report(self.engine.counts)
+        if let member { settings.members?.processed(member, self.engine.counts.consumed) }
         metrics.batchDuration.record(duration: ContinuousClock.now - started)
-        if let consumer { metrics.lag.record(consumer.lag(Array(engine.owned)).values.reduce(0, +)) }
-    }
-
-    /// Calls the tier with `call` until the engine is done with it, waiting out its retry delays.
-    private func run(_ call: inout TierCall) async throws {
-        while true {
-            let started = stages.isEnabled ? ContinuousClock.now : nil
-            let (result, state) = await call.attempt(on: tier, now: engine.now)
-            if let started { stages.add(.handle, since: started) }
-            guard let delay = stages.time(.write, { engine.finish(&call, result, state: state) }) else { return }
-            logger.debug("transient failure: retrying", metadata: ["attempt": "\(call.attempt - 1)", "error": "\(result)"])
-            try await Task.sleep(for: delay)
-        }
+        if let consumer { metrics.lag.record(consumer.lag(Array(self.engine.owned)).values.reduce(0, +)) }
     }
 
     /// The batch's counts as metrics, its dead letters and dropped timers as log lines.
