@@ -76,7 +76,7 @@ let package = Package(
             name: "BizflowGateway",
             dependencies: [
                 "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowPostgres", "BizflowProjector", "BizflowOrders",
-                "BizflowProtosC",
+                "BizflowLeads", "BizflowProtosC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -176,7 +176,7 @@ let package = Package(
             name: "BizflowGatewayTests",
             dependencies: [
                 "BizflowGateway", "BizflowPostgres", "BizflowProjector", "BizflowEvents", "BizflowKafka", "BizflowRuntime",
-                "BizflowHTTP", "BizflowTestSupport", "BizflowTopology",
+                "BizflowHTTP", "BizflowTestSupport", "BizflowTopology", "BizflowLeads", "BizflowWorkload",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

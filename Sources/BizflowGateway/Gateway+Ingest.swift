@@ -1,4 +1,5 @@
 import BizflowEvents
+import BizflowLeads
 import BizflowOrders
 import Foundation
 import Hummingbird
@@ -28,25 +29,8 @@ extension Gateway {
         let tenant = try context.tenant()
         let body = try await self.body(request, LeadCaptured.self, ProtoDescriptors.leadCaptured)
         let lead = body.message
-        var problems: [FieldProblem] = []
-        if lead.email.isEmpty {
-            problems.append(FieldProblem("email", "is required"))
-        } else if !OrderValidator.looksLikeEmail(lead.email) {
-            problems.append(FieldProblem("email", "is not a well-formed address"))
-        }
-        for (name, value) in [
-            ("company_size", lead.companySize), ("website_visits", lead.websiteVisits), ("email_opens", lead.emailOpens),
-            ("content_downloads", lead.contentDownloads),
-        ] where value < 0 {
-            problems.append(FieldProblem(name, "must not be negative"))
-        }
-        if lead.hasBudget {
-            if lead.budget.amountMinor < 0 { problems.append(FieldProblem("budget.amount_minor", "must not be negative")) }
-            if !Currencies.iso4217.contains(lead.budget.currency) {
-                problems.append(FieldProblem("budget.currency", "must be an ISO 4217 code such as EUR"))
-            }
-        }
-        if !lead.country.isEmpty && lead.country.count > 56 { problems.append(FieldProblem("country", "is too long")) }
+        // The scoring tier's own rules: what is accepted here is never dead-lettered there as invalid.
+        let problems = LeadValidator.problems(lead).map { FieldProblem($0.field, $0.message) }
         try require(problems)
         return try await publish(request, tenant: tenant, requestHash: body.requestHash, topic: settings.topicPrefix + "leads.captured") {
             eventID in

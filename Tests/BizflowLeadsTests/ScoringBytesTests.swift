@@ -50,7 +50,6 @@ struct ScoringBytesTests {
             let (expected, expectedChanged) = ReferenceScorer.normalizing(input)
             let (normalized, changed) = LeadNormalizer.normalizing(input)
             #expect(normalized == expected && changed == expectedChanged, "\(input.email)|\(input.phone)|\(input.country)|\(input.industry)")
-            #expect(LeadNormalizer.validationProblems(input) == Self.referenceProblems(input))
         }
     }
 
@@ -136,19 +135,6 @@ struct ScoringBytesTests {
             defer { bizflow__leads__v1__lead_scored__free_unpacked(scored, nil) }
             return String(cString: scored.pointee.lead.pointee.lead_id) == leadID && scored.pointee.scored_at != nil
         }
-    }
-
-    static func referenceProblems(_ lead: LeadCaptured) -> [String] {
-        var problems: [String] = []
-        let email = ASCIIText.trimmed(lead.email)
-        if email.isEmpty && lead.phone.isEmpty { problems.append("email or phone is required") }
-        if !email.isEmpty && !LeadNormalizer.isWellFormedEmail(email) { problems.append("email is not a well-formed address") }
-        if lead.companySize < 0 { problems.append("company_size must not be negative") }
-        if lead.websiteVisits < 0 || lead.emailOpens < 0 || lead.contentDownloads < 0 {
-            problems.append("activity counts must not be negative")
-        }
-        if lead.hasBudget && lead.budget.amountMinor < 0 { problems.append("budget must not be negative") }
-        return problems
     }
 
     /// A lead's fields as the view reads them, as text.

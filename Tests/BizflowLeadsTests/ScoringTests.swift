@@ -14,7 +14,7 @@ struct ScoringTests {
     ])
     func emailValidation(email: String, valid: Bool) {
         #expect(LeadNormalizer.isWellFormedEmail(email.lowercased()) == valid)
-        #expect(LeadNormalizer.validationProblems(lead { $0.email = email }).isEmpty == valid)
+        #expect(LeadValidator.problems(lead { $0.email = email }).isEmpty == valid)
     }
 
     @Test("the one-pass email check and the byte digit filter agree with the set-and-split versions they replaced")
@@ -65,11 +65,16 @@ struct ScoringTests {
 
     @Test("bad values are validation problems, not scores")
     func badValues() {
-        #expect(!LeadNormalizer.validationProblems(lead { $0.email = ""; $0.phone = "" }).isEmpty)
-        #expect(!LeadNormalizer.validationProblems(lead { $0.companySize = -5 }).isEmpty)
-        #expect(!LeadNormalizer.validationProblems(lead { $0.websiteVisits = -1 }).isEmpty)
-        #expect(!LeadNormalizer.validationProblems(lead { $0.budget.amountMinor = -100 }).isEmpty)
-        #expect(LeadNormalizer.validationProblems(lead { $0.email = "" }).isEmpty, "a phone is enough")
+        #expect(!LeadValidator.problems(lead { $0.email = ""; $0.phone = "" }).isEmpty)
+        #expect(!LeadValidator.problems(lead { $0.companySize = -5 }).isEmpty)
+        #expect(!LeadValidator.problems(lead { $0.websiteVisits = -1 }).isEmpty)
+        #expect(!LeadValidator.problems(lead { $0.budget.amountMinor = -100 }).isEmpty)
+        #expect(LeadValidator.problems(lead { $0.email = "" }).isEmpty, "a phone is enough")
+        #expect(LeadValidator.problems(lead { $0.budget.currency = "EURO" }).map(\.field) == ["budget.currency"])
+        #expect(LeadValidator.problems(lead { $0.country = String(repeating: "é", count: 57) }).map(\.field) == ["country"])
+        #expect(LeadValidator.problems(lead { $0.country = String(repeating: "é", count: 56) }).isEmpty, "56 characters, 112 bytes")
+        let all = LeadValidator.problems(lead { $0.email = "x"; $0.emailOpens = -1; $0.contentDownloads = -2 })
+        #expect(all.map(\.field) == ["email", "email_opens", "content_downloads"], "every broken rule, with its field")
     }
 
     @Test("seniority points come from the first matching title rule", arguments: [

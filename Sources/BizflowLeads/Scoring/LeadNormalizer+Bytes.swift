@@ -116,20 +116,4 @@ extension LeadNormalizer {
         if digits > 0 && text[start] == 48 { text.remove(at: start) }  // national trunk prefix
         if text.count - start >= 6 { text.insert(contentsOf: [43] + code, at: start) }
     }
-
-    /// Why the lead `view` reads cannot be processed at all (`validationProblems(_:)` on its bytes).
-    static func problems(_ bytes: UnsafeRawBufferPointer, _ view: LeadCapturedView) -> [String] {
-        var problems: [String] = []
-        let email = ASCIIText.trimmed(bytes, view.email)
-        if email.isEmpty && view.phone.isEmpty { problems.append("email or phone is required") }
-        if !email.isEmpty && !isWellFormedEmail(UnsafeRawBufferPointer(rebasing: bytes[email]).assumingMemoryBound(to: UInt8.self)) {
-            problems.append("email is not a well-formed address")
-        }
-        if view.companySize < 0 { problems.append("company_size must not be negative") }
-        if view.websiteVisits < 0 || view.emailOpens < 0 || view.contentDownloads < 0 {
-            problems.append("activity counts must not be negative")
-        }
-        if view.budget != nil && view.budgetAmountMinor < 0 { problems.append("budget must not be negative") }
-        return problems
-    }
 }

@@ -22,11 +22,6 @@ public enum LeadNormalizer {
     /// Top-level domains reserved for tests and examples (RFC 2606/6761): never a reachable person.
     static let reservedTLDs: Set<String> = ["invalid", "test", "localhost", "example", "local"]
 
-    /// Why a lead cannot be processed at all (dead-lettered), empty when it can.
-    public static func validationProblems(_ lead: LeadCaptured) -> [String] {
-        onBytes(lead) { raw, view in problems(raw, view) } ?? ["the lead cannot be encoded"]
-    }
-
     /// The lead with normalised email, phone and country.
     public static func normalize(_ lead: LeadCaptured) -> LeadCaptured { normalizing(lead).lead }
 

@@ -50,8 +50,8 @@ public actor ScoringTier: Tier {
         }
         let (lead, scored): ([UInt8], Emit?) = try received.withUnsafeBytes { raw in
             guard let view = LeadCapturedView(raw) else { throw TierError.invalid("the lead's encoding cannot be read") }
-            let problems = LeadNormalizer.problems(raw, view)
-            guard problems.isEmpty else { throw TierError.invalid(problems.joined(separator: "; ")) }
+            let problems = LeadValidator.problems(raw, view)
+            guard problems.isEmpty else { throw TierError.invalid(problems.map(\.message).joined(separator: "; ")) }
             let fields = LeadNormalizer.normalize(raw, view, into: &text)
             guard fields.changed else { return (received, try emit(view, raw, key: input.key, state: state, now: now)) }
             return (LeadNormalizer.rewrite(raw, fields, text: text), nil)

@@ -1,3 +1,4 @@
+import BizflowEvents
 import BizflowConfig
 
 /// Rules and thresholds of the fraud tier (`Topology/fraud.yaml`).

@@ -1,4 +1,4 @@
-/// Currency codes orders can carry.
+/// The currency codes money fields (`Money.currency`, orders' `currency`) may carry.
 public enum Currencies {
     /// The active ISO 4217 codes.
     public static let iso4217: Set<String> = [
