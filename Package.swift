@@ -113,7 +113,10 @@ let package = Package(
         ),
         .target(
             name: "BizflowTopology",
-            dependencies: ["BizflowEvents", "BizflowKafka", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "BizflowEvents", "BizflowKafka", .product(name: "Yams", package: "Yams"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
         ),
         .target(
             name: "BizflowCLI",
@@ -186,6 +189,7 @@ let package = Package(
             dependencies: [
                 "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
                 "BizflowOrders", "BizflowHTTP", .product(name: "Yams", package: "Yams"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
     ]

@@ -6,14 +6,42 @@ struct TopologyCommand: AsyncParsableCommand {
         commandName: "topology", abstract: "Validate, apply, draw or render deployments of Topology/topology.yaml.",
         subcommands: [Apply.self, Check.self, Graph.self, Render.self])
 
-    /// `topology check`: every problem, with its line.
+    /// `topology check`: every problem, with its line; and no breaking change to the `.proto` files.
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate the topology file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the topology file, and the .proto files against their committed snapshot.")
         @OptionGroup var topologyOptions: TopologyOptions
+        @Option(help: "The .proto files' directory (default: Protos beside the topology's directory).")
+        var protos: String?
+        @Flag(help: "Record the .proto files as they are as the new snapshot, breaking changes included (deliberately).")
+        var acceptSchema = false
 
         func run() async throws {
             let topology = try topologyOptions.loadChecked()
-            print("\(topologyOptions.path): \(topology.topics.count) topics, \(topology.tiers.count) tiers, no problems")
+            let directory = protos ?? URL(fileURLWithPath: topologyOptions.path).deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Protos").path
+            let current = try SchemaGuard.descriptors(ofProtosIn: directory)
+            let snapshot = try SchemaGuard.snapshot(in: directory)
+            let changes = snapshot.map {
+                SchemaGuard.breakingChanges(from: $0, to: current, carried: Set(topology.topics.flatMap(\.events)))
+            } ?? []
+            if acceptSchema {
+                try SchemaGuard.writeSnapshot(current, in: directory)
+                for change in changes { print("accepted: \(change)") }
+                print("\(directory)/\(SchemaGuard.snapshotName): recorded \(current.file.count) files")
+                return
+            }
+            guard snapshot != nil else {
+                printError("\(directory) has no \(SchemaGuard.snapshotName): record one with `bizflow topology check --accept-schema`")
+                throw ExitCode(1)
+            }
+            for change in changes { printError("breaking change: \(change)") }
+            guard changes.isEmpty else {
+                printError("events already written would be misread; fix the .proto files, or accept deliberately with --accept-schema")
+                throw ExitCode(1)
+            }
+            print("\(topologyOptions.path): \(topology.topics.count) topics, \(topology.tiers.count) tiers, no problems; "
+                + "\(current.file.count) .proto files compatible with their snapshot")
         }
     }
 
