@@ -188,7 +188,7 @@ let package = Package(
             name: "BizflowCLITests",
             dependencies: [
                 "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
-                "BizflowOrders", "BizflowHTTP", .product(name: "Yams", package: "Yams"),
+                "BizflowOrders", "BizflowHTTP", "BizflowProjector", .product(name: "Yams", package: "Yams"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

@@ -11,13 +11,15 @@ public actor WorkloadDriver {
 
     let plan: WorkloadPlan
     let send: Send
+    let carrier: CarrierTiming
     private var scarceAnswered = Set<String>()
     private var restocked = false
     private var shipped = Set<String>()
     public private(set) var failures: [String] = []
 
-    public init(plan: WorkloadPlan, send: @escaping Send) {
+    public init(plan: WorkloadPlan, carrier: CarrierTiming = .immediate, send: @escaping Send) {
         self.plan = plan
+        self.carrier = carrier
         self.send = send
     }
 
@@ -78,13 +80,34 @@ public actor WorkloadDriver {
             callback.trackingNumber = update.trackingNumber
             callback.status = .shipped
             callback.occurredAt = Google_Protobuf_Timestamp(date: Date())
-            var delivered = callback
-            delivered.status = .delivered
-            try await send([callback, delivered], "orders.carrier")
+            let transit = carrier.transit(of: update.shipmentID)
+            guard transit > 0 else {
+                var delivered = callback
+                delivered.status = .delivered
+                return try await send([callback, delivered], "orders.carrier")
+            }
+            try await send([callback], "orders.carrier")
+            // The parcel travels on the tiers' clock: in transit after half its time, delivered after all of it.
+            let (carrier, send, shipped) = (self.carrier, self.send, callback)
+            Task { [weak self] in
+                do {
+                    var parcel = shipped
+                    for status in [ShipmentStatus.inTransit, .delivered] {
+                        try await Task.sleep(for: carrier.realDuration(hours: transit / 2))
+                        parcel.status = status
+                        parcel.occurredAt = Google_Protobuf_Timestamp(date: Date())
+                        try await send([parcel], "orders.carrier")
+                    }
+                } catch {
+                    await self?.failed(error)
+                }
+            }
         default:
             break
         }
     }
+
+    private func failed(_ error: any Error) { failures.append("\(error)") }
 
     public static func cancel(_ orderID: String) -> CancelOrder {
         CancelOrder.with {

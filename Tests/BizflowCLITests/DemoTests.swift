@@ -1,3 +1,4 @@
+import BizflowProjector
 import BizflowTestSupport
 import Foundation
 import Testing
@@ -27,6 +28,10 @@ struct DemoTests {
         #expect(projectedOrders != nil && projectedOrders == expectedOrders)
         #expect((projected["nurture_messages"] as? Int ?? 0) > 0 && (projected["escalated_reviews"] as? Int ?? 0) >= 1,
                 "simulated time let nurture steps and the review SLA fire")
+        // The simulated carrier takes 4-40 hours of the tiers' clock per parcel: the report shows transit times.
+        let latency = try await Analytics.run(try #require(Analytics.report(named: "fulfilment")), tenant: "acme", database: database.connection)
+        let (p50, p90) = (latency.double(0, "transit_p50") ?? 0, latency.double(0, "transit_p90") ?? 0)
+        #expect(p50 >= 4 && p90 <= 41 && p90 > p50, "transit p50 \(p50) h, p90 \(p90) h")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Orders by status") && !html.contains("http://cdn"))
         await database.connection.close()

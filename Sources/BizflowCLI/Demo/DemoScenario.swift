@@ -38,7 +38,8 @@ struct DemoScenario: Service {
             try await producer.sendBatch(events.map { try EventRecord.make($0, source: "bizflow/demo", topic: topic).0 })
             try await producer.flush()
         }
-        let driver = WorkloadDriver(plan: plan, send: send)
+        // Parcels take 4-40 hours of the tiers' clock (3-33 s of the demo's), so the report has transit times.
+        let driver = WorkloadDriver(plan: plan, carrier: CarrierTiming(transitHours: 4...40, clockSpeed: clock.speed), send: send)
         let watching = try DriverFeed.start(driver, kafka: broker.kafkaConfig, group: "bizflow-demo-driver", logger: logger)
         defer { watching.cancel() }
 
