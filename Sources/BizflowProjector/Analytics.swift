@@ -37,11 +37,15 @@ public enum Analytics {
                 FROM rep_performance WHERE day >= $1::date AND day < $2::date GROUP BY rep_id ORDER BY assigned DESC, rep_id
                 """),
         Report(
-            name: "campaigns", summary: "campaign effectiveness: sent, delivered, opened, clicked, converted",
+            name: "campaigns",
+            summary: "campaign effectiveness per campaign and step: sent, delivered, opened, clicked, replied, converted (engagement attributed to the message it names, else the lead's latest)",
             sql: """
-                SELECT campaign, sum(sent) AS sent, sum(delivered) AS delivered, sum(opened) AS opened,
-                       sum(clicked) AS clicked, sum(converted) AS converted
-                FROM campaign_effectiveness WHERE day >= $1::date AND day < $2::date GROUP BY campaign ORDER BY sent DESC, campaign
+                SELECT campaign, step, sum(sent) AS sent, sum(delivered) AS delivered, sum(opened) AS opened,
+                       sum(clicked) AS clicked, sum(replied) AS replied, sum(converted) AS converted,
+                       round(100.0 * sum(opened) / nullif(sum(delivered), 0), 1) AS open_rate,
+                       round(100.0 * sum(clicked) / nullif(sum(delivered), 0), 1) AS click_rate
+                FROM campaign_effectiveness WHERE day >= $1::date AND day < $2::date
+                GROUP BY campaign, step ORDER BY campaign, step
                 """),
         Report(
             name: "orders", summary: "orders by status",

@@ -4,7 +4,9 @@ import SwiftProtobuf
 
 /// Plays the people and carriers around the order pipeline for a `WorkloadPlan`: reviewers decide, operations cancel,
 /// carriers ship and deliver, customers return, and the warehouse restocks the scarce SKU once every scarce order
-/// has had its first answer. Feed it every event of orders.assessed, orders.reserved and orders.fulfilment.
+/// has had its first answer; with `WorkloadPlan.engagementFollowsMessages`, leads open, click and answer the nurture
+/// messages delivered to them. Feed it every event of orders.assessed, orders.reserved, orders.fulfilment and
+/// nurture.messages.
 public actor WorkloadDriver {
     /// Sends events to a topic (by its name without prefix: "orders.commands", "orders.carrier", "inventory.stock").
     public typealias Send = @Sendable ([any DomainEvent], String) async throws -> Void
@@ -69,6 +71,9 @@ public actor WorkloadDriver {
                         "inventory.stock")
                 }
             }
+        case let delivery as NurtureDelivery where plan.engagementFollowsMessages:
+            let engagements = plan.engagements(after: delivery)
+            if !engagements.isEmpty { try await send(engagements, "leads.engagement") }
         case let update as ShipmentUpdated where update.status == .labelCreated:
             let group = plan.group[update.orderID]
             guard group != .cancelReserved, group != .cancelEarly, shipped.insert(update.shipmentID).inserted else { return }

@@ -26,7 +26,12 @@ public struct WorkloadPlan: Sendable {
     public let scarceStock: Int64
     public let restock: Int64
 
-    public init(leads leadCount: Int, orders orderCount: Int, seed: UInt64) {
+    /// Whether opens, clicks and replies answer the nurture messages actually delivered (`engagements(after:)`, played
+    /// by `WorkloadDriver`) rather than being sent with the leads.
+    public let engagementFollowsMessages: Bool
+
+    public init(leads leadCount: Int, orders orderCount: Int, seed: UInt64, engagementFollowsMessages: Bool = false) {
+        self.engagementFollowsMessages = engagementFollowsMessages
         self.seed = seed
         var random = SeededRandom(seed)
         let now = Date()
@@ -67,7 +72,7 @@ public struct WorkloadPlan: Sendable {
             // Engagement: most leads open something, fewer click or reply, some convert, a few unsubscribe.
             for (kind, permille) in [(EngagementKind.emailOpen, 450), (.emailClick, 220), (.websiteVisit, 300), (.reply, 90),
                                      (.meetingBooked, 50), (.converted, 60), (.unsubscribed, 20)]
-            where random.next() % 1_000 < UInt64(permille) {
+            where random.next() % 1_000 < UInt64(permille) && !(engagementFollowsMessages && Self.answersMessages(kind)) {
                 engagements.append(LeadEngagement.with {
                     $0.engagementID = "eng-\(i)-\(kind.rawValue)"
                     $0.leadID = lead.leadID
@@ -157,6 +162,35 @@ public struct WorkloadPlan: Sendable {
             $0.warehouseID = warehouse
             $0.delta = delta
             $0.reason = reason
+        }
+    }
+
+    /// The kinds of engagement that answer a message (with `engagementFollowsMessages`, played per delivered message).
+    static func answersMessages(_ kind: EngagementKind) -> Bool { kind == .emailOpen || kind == .emailClick || kind == .reply }
+
+    /// How often a delivered message is opened, and how often an opened one is clicked or replied to (per mille).
+    public static let messageRates = (open: 450, clickOfOpened: 450, replyOfOpened: 200)
+
+    /// What the lead does with a delivered nurture message, the same for the same seed and message: opens 45 % of
+    /// them, and of those it opens clicks 45 % and replies to 20 %. Each engagement names the message.
+    public func engagements(after delivery: NurtureDelivery) -> [LeadEngagement] {
+        guard delivery.status == .delivered else { return [] }
+        var random = SeededRandom(seed ^ delivery.messageID.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
+        let rates = Self.messageRates
+        guard random.next() % 1_000 < UInt64(rates.open) else { return [] }
+        var kinds: [EngagementKind] = [.emailOpen]
+        if random.next() % 1_000 < UInt64(rates.clickOfOpened) { kinds.append(.emailClick) }
+        if random.next() % 1_000 < UInt64(rates.replyOfOpened) { kinds.append(.reply) }
+        return kinds.map { kind in
+            LeadEngagement.with {
+                $0.engagementID = "eng-\(delivery.messageID)-\(kind.rawValue)"
+                $0.leadID = delivery.leadID
+                $0.tenantID = delivery.tenantID
+                $0.kind = kind
+                $0.campaignID = delivery.campaignID
+                $0.messageID = delivery.messageID
+                $0.occurredAt = Google_Protobuf_Timestamp(date: Date())
+            }
         }
     }
 

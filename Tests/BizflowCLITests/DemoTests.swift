@@ -32,6 +32,13 @@ struct DemoTests {
         let latency = try await Analytics.run(try #require(Analytics.report(named: "fulfilment")), tenant: "acme", database: database.connection)
         let (p50, p90) = (latency.double(0, "transit_p50") ?? 0, latency.double(0, "transit_p90") ?? 0)
         #expect(p50 >= 4 && p90 <= 41 && p90 > p50, "transit p50 \(p50) h, p90 \(p90) h")
+        // Opens, clicks and replies answer the delivered messages at the rates the plan draws them with (45 % opened,
+        // 45 % and 20 % of those clicked and replied), attributed to the message they name.
+        let campaigns = try await Analytics.run(try #require(Analytics.report(named: "campaigns")), tenant: "acme", database: database.connection)
+        func total(_ column: String) -> Double { (0..<campaigns.count).reduce(0) { $0 + Double(campaigns.int($1, column) ?? 0) } }
+        let (delivered, opened, clicked, replied) = (total("delivered"), total("opened"), total("clicked"), total("replied"))
+        #expect(delivered > 50 && (0.3...0.6).contains(opened / delivered), "\(opened) of \(delivered) delivered messages opened")
+        #expect(clicked > 0 && replied > 0 && clicked < opened && replied < opened, "clicked \(clicked), replied \(replied)")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Orders by status") && !html.contains("http://cdn"))
         await database.connection.close()

@@ -9,7 +9,7 @@ import Testing
 struct TenantIsolationTests {
     static let views = [
         "lead_funnel", "conversion_by_source", "rep_performance", "campaign_effectiveness", "order_pipeline", "fraud_overview",
-        "review_backlog", "backorders_by_sku", "fulfilment_latency", "revenue_daily",
+        "review_backlog", "backorders_by_sku", "fulfilment_latency", "revenue_daily", "engagement_attribution",
     ]
 
     /// Two tenants' worth of every event, projected directly.

@@ -49,7 +49,7 @@ struct DemoScenario: Service {
         }
         try await sendLeads(try await gatewayURL())
         try await send(plan.engagements, "leads.engagement")
-        print("▶ \(plan.engagements.count) engagement events straight to Kafka (opens, clicks, replies, meetings, conversions)")
+        print("▶ \(plan.engagements.count) engagement events straight to Kafka (visits, meetings, conversions); opens, clicks and replies answer the nurture messages as they are delivered")
         for start in stride(from: 0, to: plan.orders.count, by: 100) {
             try await send(Array(plan.orders[start..<min(start + 100, plan.orders.count)]), "orders.placed")
         }

@@ -4,9 +4,10 @@ import BizflowRuntime
 import BizflowWorkload
 import Logging
 
-/// Feeds a workload's people-and-carriers driver from the order topics (each event once, by id), until cancelled.
+/// Feeds a workload's people-and-carriers driver from the order and nurture topics (each event once, by id), until
+/// cancelled.
 enum DriverFeed {
-    static let topics = ["orders.assessed", "orders.reserved", "orders.fulfilment"]
+    static let topics = ["orders.assessed", "orders.reserved", "orders.fulfilment", "nurture.messages"]
 
     static func start(_ driver: WorkloadDriver, kafka: KafkaConfig, group: String, logger: Logger) throws -> Task<Void, Never> {
         var configuration = KafkaConsumer.Configuration(kafka: kafka, groupID: group, topics: topics)
