@@ -16,6 +16,10 @@ extension Gateway {
             authenticated: true, body: "bizflow.leads.v1.LeadEngagement", responses: [202, 400, 401, 413, 422, 429, 503]
         ) { gateway, request, context in try await gateway.recordEngagement(request, context) },
         Route(
+            method: .post, path: "/v1/leads/{id}/conversion", summary: "Record that a lead became a customer (LeadConverted)",
+            authenticated: true, body: "bizflow.leads.v1.LeadConverted", responses: [202, 400, 401, 413, 422, 429, 503]
+        ) { gateway, request, context in try await gateway.recordConversion(request, context) },
+        Route(
             method: .post, path: "/v1/orders", summary: "Place an order (OrderPlaced)", authenticated: true,
             body: "bizflow.orders.v1.OrderPlaced", responses: [202, 400, 401, 413, 422, 429, 503]
         ) { gateway, request, context in try await gateway.placeOrder(request, context) },
@@ -59,6 +63,26 @@ extension Gateway {
             if engagement.engagementID.isEmpty { engagement.engagementID = eventID }
             if !engagement.hasOccurredAt { engagement.occurredAt = Google_Protobuf_Timestamp(date: Date()) }
             return engagement
+        }
+    }
+
+    func recordConversion(_ request: Request, _ context: GatewayContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let leadID = try parameter(context, "id")
+        let body = try await self.body(
+            request, LeadConverted.self, ProtoDescriptors.leadConverted,
+            forbidden: ["lead_id": "lead_id comes from the path", "source": "the gateway sets source"])
+        var problems: [FieldProblem] = []
+        if body.message.customerID.isEmpty { problems.append(FieldProblem("customer_id", "customer_id is required")) }
+        try require(problems)
+        return try await publish(request, tenant: tenant, requestHash: body.requestHash, topic: settings.topicPrefix + "leads.engagement") {
+            _ in
+            var conversion = body.message
+            conversion.tenantID = tenant
+            conversion.leadID = leadID
+            conversion.source = .gateway
+            if !conversion.hasConvertedAt { conversion.convertedAt = Google_Protobuf_Timestamp(date: Date()) }
+            return conversion
         }
     }
 

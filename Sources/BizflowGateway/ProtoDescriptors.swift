@@ -4,6 +4,7 @@ import BizflowProtosC
 enum ProtoDescriptors {
     nonisolated(unsafe) static let leadCaptured = descriptor(Bizflow__Leads__V1__LeadCaptured(), bizflow__leads__v1__lead_captured__init)
     nonisolated(unsafe) static let leadEngagement = descriptor(Bizflow__Leads__V1__LeadEngagement(), bizflow__leads__v1__lead_engagement__init)
+    nonisolated(unsafe) static let leadConverted = descriptor(Bizflow__Leads__V1__LeadConverted(), bizflow__leads__v1__lead_converted__init)
     nonisolated(unsafe) static let orderPlaced = descriptor(Bizflow__Orders__V1__OrderPlaced(), bizflow__orders__v1__order_placed__init)
     nonisolated(unsafe) static let stockAdjusted = descriptor(Bizflow__Inventory__V1__StockAdjusted(), bizflow__inventory__v1__stock_adjusted__init)
     nonisolated(unsafe) static let scoreOverride = descriptor(Bizflow__Commands__V1__ScoreOverride(), bizflow__commands__v1__score_override__init)

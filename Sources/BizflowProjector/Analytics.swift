@@ -83,6 +83,24 @@ public enum Analytics {
                 FROM fulfilment_latency WHERE day >= $1::date AND day < $2::date
                 """),
         Report(
+            name: "attribution",
+            summary: "revenue by lead source, first-touch and last-touch campaign: delivered orders of converted leads' customers, net of refunds, minor units",
+            sql: """
+                SELECT source, first_touch, last_touch, currency, count(*) AS orders, count(DISTINCT lead_id) AS customers,
+                       sum(net) AS revenue
+                FROM order_attribution WHERE delivered_at >= $1::date AND delivered_at < $2::date
+                GROUP BY source, first_touch, last_touch, currency ORDER BY revenue DESC, source, first_touch, last_touch
+                """),
+        Report(
+            name: "first-orders", summary: "leads whose customers ordered, by source: how many, and days from capture to first order",
+            sql: """
+                SELECT source, count(*) AS buyers,
+                       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_first_order)::numeric, 1) AS days_p50,
+                       round(percentile_cont(0.9) WITHIN GROUP (ORDER BY days_to_first_order)::numeric, 1) AS days_p90
+                FROM lead_first_orders WHERE first_order_at >= $1::date AND first_order_at < $2::date
+                GROUP BY source ORDER BY buyers DESC, source
+                """),
+        Report(
             name: "revenue", summary: "revenue per day (delivered orders, net of refunds), minor units",
             sql: """
                 SELECT day, currency, sum(orders) AS orders, sum(gross) AS gross, sum(refunded) AS refunded, sum(net) AS net

@@ -199,3 +199,24 @@ extension Projection {
         ]
     }
 }
+
+extension Projection {
+    /// A lead that became a customer: the link revenue attribution follows, and the lead's funnel stage.
+    static func leadConverted(_ e: LeadConverted, _ context: Context) -> [PostgresStatement] {
+        let at = context.at(e.convertedAt, set: e.hasConvertedAt)
+        return [
+            PostgresStatement(
+                """
+                INSERT INTO lead_conversions (tenant_id, lead_id, customer_id, source, actor, converted_at)
+                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+                """, [.text(e.tenantID), .text(e.leadID), .text(e.customerID), .text(name(e.source)), text(e.actor), at]),
+            // A conversion may overtake its lead (another topic): create the row, the lead's own events fill it in.
+            PostgresStatement(
+                """
+                INSERT INTO leads (tenant_id, lead_id, converted_at, stage, updated_at) VALUES ($1, $2, $3, 'converted', $3)
+                ON CONFLICT (tenant_id, lead_id) DO UPDATE SET converted_at = coalesce(leads.converted_at, excluded.converted_at),
+                  stage = bizflow_later_stage(leads.stage, excluded.stage), updated_at = greatest(leads.updated_at, excluded.updated_at)
+                """, [.text(e.tenantID), .text(e.leadID), at]),
+        ]
+    }
+}

@@ -29,8 +29,16 @@ public struct WorkloadPlan: Sendable {
     /// Whether opens, clicks and replies answer the nurture messages actually delivered (`engagements(after:)`, played
     /// by `WorkloadDriver`) rather than being sent with the leads.
     public let engagementFollowsMessages: Bool
+    /// With `buyersFromLeads`: conversions to send through the gateway (`LeadConverted`, naming the customer id of an
+    /// order). The other converted leads with an order are linked by their email alone.
+    public private(set) var conversions: [LeadConverted] = []
 
-    public init(leads leadCount: Int, orders orderCount: Int, seed: UInt64, engagementFollowsMessages: Bool = false) {
+    /// `buyersFromLeads`: normal orders come from converted leads (the order's customer email is the lead's), so
+    /// revenue can be attributed to where leads came from.
+    public init(
+        leads leadCount: Int, orders orderCount: Int, seed: UInt64, engagementFollowsMessages: Bool = false,
+        buyersFromLeads: Bool = false
+    ) {
         self.engagementFollowsMessages = engagementFollowsMessages
         self.seed = seed
         var random = SeededRandom(seed)
@@ -144,6 +152,7 @@ public struct WorkloadPlan: Sendable {
             order.total = order.items.reduce(0) { $0 + Int64($1.quantity) * $1.unitPrice }
             orders.append(order)
         }
+        if buyersFromLeads { linkBuyers() }
         for sku in Self.catalog {
             for warehouse in ["wh-berlin", "wh-newark", "wh-leeds"] {
                 stock.append(Self.adjustment(sku, warehouse, Int64(max(200, orderCount * 2)), id: "initial-\(sku)-\(warehouse)"))
@@ -162,6 +171,25 @@ public struct WorkloadPlan: Sendable {
             $0.warehouseID = warehouse
             $0.delta = delta
             $0.reason = reason
+        }
+    }
+
+    /// Gives normal orders to converted leads (not those with disposable addresses, which fraud rules would flag): the
+    /// order's customer email becomes the lead's, and every other such lead converts through the gateway too, naming
+    /// the order's customer id.
+    private mutating func linkBuyers() {
+        let converted = Set(engagements.filter { $0.kind == .converted }.map(\.leadID))
+        let buyers = leads.filter { converted.contains($0.leadID) && !$0.email.hasSuffix("@mailinator.com") }
+        let normal = orders.indices.filter { group[orders[$0].orderID] == .normal }
+        for (number, (lead, index)) in zip(buyers, normal).enumerated() {
+            orders[index].customerEmail = lead.email
+            guard number % 2 == 0 else { continue }
+            conversions.append(LeadConverted.with {
+                $0.leadID = lead.leadID
+                $0.tenantID = Self.tenant
+                $0.customerID = orders[index].customerID
+                $0.actor = "sales@acme"
+            })
         }
     }
 

@@ -39,8 +39,17 @@ struct DemoTests {
         let (delivered, opened, clicked, replied) = (total("delivered"), total("opened"), total("clicked"), total("replied"))
         #expect(delivered > 50 && (0.3...0.6).contains(opened / delivered), "\(opened) of \(delivered) delivered messages opened")
         #expect(clicked > 0 && replied > 0 && clicked < opened && replied < opened, "clicked \(clicked), replied \(replied)")
+        // Converted leads' customers buy: their delivered orders' revenue goes to the leads' sources and campaigns, linked
+        // by a LeadConverted through the gateway or by the lead's email.
+        let links = try await Analytics.query(
+            "SELECT linked_by, count(*) AS orders, sum(net) AS revenue FROM order_attribution GROUP BY linked_by ORDER BY linked_by",
+            tenant: "acme", database: database.connection)
+        #expect(links.count == 2 && links.value(0, "linked_by") == "conversion" && links.value(1, "linked_by") == "email", "\(links)")
+        #expect((0..<links.count).allSatisfy { (links.int($0, "revenue") ?? 0) > 0 })
+        let firstOrders = try await Analytics.run(try #require(Analytics.report(named: "first-orders")), tenant: "acme", database: database.connection)
+        #expect(firstOrders.count > 0 && (0..<firstOrders.count).allSatisfy { firstOrders.double($0, "days_p50") != nil })
         let html = try String(contentsOfFile: report, encoding: .utf8)
-        #expect(html.contains("<svg") && html.contains("Orders by status") && !html.contains("http://cdn"))
+        #expect(html.contains("<svg") && html.contains("Orders by status") && html.contains("Revenue by lead source") && !html.contains("http://cdn"))
         await database.connection.close()
     }
 }

@@ -10,6 +10,7 @@ nonisolated(unsafe) let messageTypes: [(any SwiftProtobuf.Message.Type, UnsafePo
         (Address.self, descriptor(Bizflow__Common__V1__Address(), bizflow__common__v1__address__init)),
         (LeadCaptured.self, descriptor(Bizflow__Leads__V1__LeadCaptured(), bizflow__leads__v1__lead_captured__init)),
         (LeadEngagement.self, descriptor(Bizflow__Leads__V1__LeadEngagement(), bizflow__leads__v1__lead_engagement__init)),
+        (LeadConverted.self, descriptor(Bizflow__Leads__V1__LeadConverted(), bizflow__leads__v1__lead_converted__init)),
         (ScoreReason.self, descriptor(Bizflow__Leads__V1__ScoreReason(), bizflow__leads__v1__score_reason__init)),
         (LeadScored.self, descriptor(Bizflow__Leads__V1__LeadScored(), bizflow__leads__v1__lead_scored__init)),
         (LeadAssigned.self, descriptor(Bizflow__Leads__V1__LeadAssigned(), bizflow__leads__v1__lead_assigned__init)),

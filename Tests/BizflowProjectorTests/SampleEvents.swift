@@ -49,6 +49,9 @@ func sampleEvents(tenant: String, lead: String = "L-1", order: String = "O-1") -
         $0.occurredAt = at
     }
     let converted = LeadEngagement.with { $0.engagementID = "E-2"; $0.leadID = lead; $0.tenantID = tenant; $0.kind = .converted; $0.occurredAt = at }
+    let customer = LeadConverted.with {
+        $0.leadID = lead; $0.tenantID = tenant; $0.customerID = "c-1"; $0.source = .gateway; $0.actor = "maria"; $0.convertedAt = at
+    }
     let override = ScoreOverride.with { $0.commandID = "C-1"; $0.leadID = lead; $0.tenantID = tenant; $0.score = 90; $0.actor = "maria"; $0.reason = "referral" }
     let reassign = ReassignLead.with { $0.commandID = "C-2"; $0.leadID = lead; $0.tenantID = tenant; $0.repID = "rep-ken"; $0.actor = "maria"; $0.reason = "fit" }
     let accept = AcceptAssignment.with { $0.commandID = "C-3"; $0.leadID = lead; $0.tenantID = tenant; $0.repID = "rep-ken"; $0.actor = "ken" }
@@ -104,7 +107,8 @@ func sampleEvents(tenant: String, lead: String = "L-1", order: String = "O-1") -
     let adjusted = StockAdjusted.with { $0.adjustmentID = "A-1"; $0.tenantID = tenant; $0.sku = "SKU-A"; $0.warehouseID = "wh-berlin"; $0.delta = 10; $0.reorderPoint = 3 }
     let low = LowStock.with { $0.tenantID = tenant; $0.sku = "SKU-A"; $0.warehouseID = "wh-berlin"; $0.available = 2; $0.reorderPoint = 3 }
     return [
-        captured, scored, assigned, unassigned, escalated, message, delivery, engagement, converted, override, reassign, accept,
+        captured, scored, assigned, unassigned, escalated, message, delivery, engagement, converted, customer, override, reassign,
+        accept,
         placed, assessed, review, decision, cancel, status(.inReview, .placed), status(.approved, .inReview), request, adjusted,
         answer, reserved, backordered, status(.reserved, .approved), shipment, status(.shipped, .reserved), callback,
         status(.delivered, .shipped), returned, refund, status(.returned, .delivered), notification, notified, probe, counted, low,

@@ -9,7 +9,10 @@ struct DemoReport: Sendable {
     /// Report name → its rows.
     var reports: [(name: String, rows: PostgresRows)] = []
 
-    static let shown = ["funnel", "conversion", "reps", "campaigns", "orders", "fraud", "backorders", "fulfilment", "revenue"]
+    static let shown = [
+        "funnel", "conversion", "reps", "campaigns", "orders", "fraud", "backorders", "fulfilment", "revenue", "attribution",
+        "first-orders",
+    ]
 
     static func collect(database: PostgresConnection, tenant: String) async throws -> DemoReport {
         var report = DemoReport()
@@ -65,6 +68,8 @@ struct DemoReport: Sendable {
             Chart(title: "Fraud decisions by the rules", unit: "orders", bars: fraud),
             Chart(title: "Fulfilment latency (hours of simulated time)", unit: "h", bars: percentiles),
             Chart(title: "Revenue per day, net of refunds (EUR)", unit: "EUR", bars: totals("revenue", label: "day", value: "net").map { ($0.0, $0.1 / 100) }),
+            Chart(title: "Revenue by lead source (EUR)", unit: "EUR", bars: totals("attribution", label: "source", value: "revenue").map { ($0.0, $0.1 / 100) }),
+            Chart(title: "Revenue by first-touch campaign (EUR)", unit: "EUR", bars: totals("attribution", label: "first_touch", value: "revenue").map { ($0.0, $0.1 / 100) }),
         ]
         let facts = [
             ("seed", "\(plan.seed)"), ("leads", "\(outcome.leads)"), ("orders", "\(plan.orders.count)"),

@@ -49,6 +49,7 @@ struct DemoScenario: Service {
         }
         try await sendLeads(try await gatewayURL())
         try await send(plan.engagements, "leads.engagement")
+        try await sendConversions(try await gatewayURL())
         print("▶ \(plan.engagements.count) engagement events straight to Kafka (visits, meetings, conversions); opens, clicks and replies answer the nurture messages as they are delivered")
         for start in stride(from: 0, to: plan.orders.count, by: 100) {
             try await send(Array(plan.orders[start..<min(start + 100, plan.orders.count)]), "orders.placed")
@@ -87,6 +88,22 @@ struct DemoScenario: Service {
     }
 
     /// Every lead through the HTTP gateway, eight requests in flight.
+    /// Converted leads that become customers, through the gateway (`POST /v1/leads/{id}/conversion`).
+    private func sendConversions(_ gateway: String) async throws {
+        let client = HTTPClient(concurrency: 4)
+        for conversion in plan.conversions {
+            let body = #"{"customer_id":"\#(conversion.customerID)","actor":"\#(conversion.actor)"}"#
+            let response = try await client.send(
+                HTTPRequest(
+                    url: gateway + "/v1/leads/\(conversion.leadID)/conversion",
+                    headers: [("Authorization", "Bearer \(apiKey)"), ("Content-Type", "application/json")], body: Array(body.utf8)))
+            guard response.status == 202 else {
+                throw DemoError("the gateway answered \(response.status) to a conversion: \(String(decoding: response.body, as: UTF8.self))")
+            }
+        }
+        print("▶ \(plan.conversions.count) conversions via HTTP (leads that became customers; as many more are linked by their email)")
+    }
+
     private func sendLeads(_ gateway: String) async throws {
         let client = HTTPClient(concurrency: 8)
         let bar = ProgressBar(label: "▶ leads via HTTP", unit: "requests")

@@ -23,6 +23,10 @@ extension NurtureDelivery: DomainEvent {
     public var eventKey: String { leadID }
     public static let keyField = "lead_id"
 }
+extension LeadConverted: DomainEvent {
+    public var eventKey: String { leadID }
+    public static let keyField = "lead_id"
+}
 extension ScoreOverride: DomainEvent {
     public var eventKey: String { leadID }
     public static let keyField = "lead_id"

@@ -371,6 +371,55 @@ public nonisolated enum Bizflow_Leads_V1_DeliveryStatus: SwiftProtobuf.Enum, Swi
 
 }
 
+/// How a lead became a customer.
+public nonisolated enum Bizflow_Leads_V1_ConversionSource: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// POST /v1/leads/{id}/conversion
+  case gateway // = 1
+
+  /// bizflow produce LeadConverted
+  case cli // = 2
+
+  /// a CRM or a person, straight to Kafka
+  case sales // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .gateway
+    case 2: self = .cli
+    case 3: self = .sales
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .gateway: return 1
+    case .cli: return 2
+    case .sales: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Bizflow_Leads_V1_ConversionSource] = [
+    .unspecified,
+    .gateway,
+    .cli,
+    .sales,
+  ]
+
+}
+
 /// A new sales lead (topic leads.captured, keyed by lead_id).
 public nonisolated struct Bizflow_Leads_V1_LeadCaptured: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -870,6 +919,40 @@ public nonisolated struct Bizflow_Leads_V1_AssignmentEscalated: Sendable {
   fileprivate var _escalatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// A lead that became a customer (topic leads.engagement, keyed by lead_id): revenue from the customer's orders is
+/// attributed to the lead's source and campaigns. An order whose customer email is a converted lead's email links
+/// the two without this event.
+public nonisolated struct Bizflow_Leads_V1_LeadConverted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leadID: String = String()
+
+  public var tenantID: String = String()
+
+  public var customerID: String = String()
+
+  public var source: Bizflow_Leads_V1_ConversionSource = .unspecified
+
+  public var actor: String = String()
+
+  public var convertedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_convertedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_convertedAt = newValue}
+  }
+  /// Returns true if `convertedAt` has been explicitly set.
+  public var hasConvertedAt: Bool {self._convertedAt != nil}
+  /// Clears the value of `convertedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearConvertedAt() {self._convertedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _convertedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "bizflow.leads.v1"
@@ -900,6 +983,10 @@ nonisolated extension Bizflow_Leads_V1_NurtureChannel: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Bizflow_Leads_V1_DeliveryStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_STATUS_UNSPECIFIED\0\u{1}DELIVERY_STATUS_DELIVERED\0\u{1}DELIVERY_STATUS_FAILED\0\u{1}DELIVERY_STATUS_SUPPRESSED\0")
+}
+
+nonisolated extension Bizflow_Leads_V1_ConversionSource: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONVERSION_SOURCE_UNSPECIFIED\0\u{1}CONVERSION_SOURCE_GATEWAY\0\u{1}CONVERSION_SOURCE_CLI\0\u{1}CONVERSION_SOURCE_SALES\0")
 }
 
 nonisolated extension Bizflow_Leads_V1_LeadCaptured: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1797,6 +1884,65 @@ nonisolated extension Bizflow_Leads_V1_AssignmentEscalated: SwiftProtobuf.Messag
     if lhs.newRepID != rhs.newRepID {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs._escalatedAt != rhs._escalatedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_LeadConverted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LeadConverted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{3}customer_id\0\u{1}source\0\u{1}actor\0\u{3}converted_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.customerID) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.source) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.actor) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._convertedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
+    }
+    if !self.customerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.customerID, fieldNumber: 3)
+    }
+    if self.source != .unspecified {
+      try visitor.visitSingularEnumField(value: self.source, fieldNumber: 4)
+    }
+    if !self.actor.isEmpty {
+      try visitor.visitSingularStringField(value: self.actor, fieldNumber: 5)
+    }
+    try { if let v = self._convertedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_LeadConverted, rhs: Bizflow_Leads_V1_LeadConverted) -> Bool {
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.customerID != rhs.customerID {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.actor != rhs.actor {return false}
+    if lhs._convertedAt != rhs._convertedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

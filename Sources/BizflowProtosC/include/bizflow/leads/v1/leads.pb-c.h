@@ -26,6 +26,7 @@ typedef struct Bizflow__Leads__V1__NurtureMessage Bizflow__Leads__V1__NurtureMes
 typedef struct Bizflow__Leads__V1__NurtureDelivery Bizflow__Leads__V1__NurtureDelivery;
 typedef struct Bizflow__Leads__V1__LeadUnassigned Bizflow__Leads__V1__LeadUnassigned;
 typedef struct Bizflow__Leads__V1__AssignmentEscalated Bizflow__Leads__V1__AssignmentEscalated;
+typedef struct Bizflow__Leads__V1__LeadConverted Bizflow__Leads__V1__LeadConverted;
 
 
 /* --- enums --- */
@@ -115,6 +116,25 @@ typedef enum _Bizflow__Leads__V1__DeliveryStatus {
   BIZFLOW__LEADS__V1__DELIVERY_STATUS__DELIVERY_STATUS_SUPPRESSED = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BIZFLOW__LEADS__V1__DELIVERY_STATUS)
 } Bizflow__Leads__V1__DeliveryStatus;
+/*
+ * How a lead became a customer.
+ */
+typedef enum _Bizflow__Leads__V1__ConversionSource {
+  BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_UNSPECIFIED = 0,
+  /*
+   * POST /v1/leads/{id}/conversion
+   */
+  BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_GATEWAY = 1,
+  /*
+   * bizflow produce LeadConverted
+   */
+  BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_CLI = 2,
+  /*
+   * a CRM or a person, straight to Kafka
+   */
+  BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_SALES = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BIZFLOW__LEADS__V1__CONVERSION_SOURCE)
+} Bizflow__Leads__V1__ConversionSource;
 
 /* --- messages --- */
 
@@ -348,6 +368,26 @@ struct  Bizflow__Leads__V1__AssignmentEscalated
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
 
 
+/*
+ * A lead that became a customer (topic leads.engagement, keyed by lead_id): revenue from the customer's orders is
+ * attributed to the lead's source and campaigns. An order whose customer email is a converted lead's email links
+ * the two without this event.
+ */
+struct  Bizflow__Leads__V1__LeadConverted
+{
+  ProtobufCMessage base;
+  char *lead_id;
+  char *tenant_id;
+  char *customer_id;
+  Bizflow__Leads__V1__ConversionSource source;
+  char *actor;
+  Google__Protobuf__Timestamp *converted_at;
+};
+#define BIZFLOW__LEADS__V1__LEAD_CONVERTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__lead_converted__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL }
+
+
 /* Bizflow__Leads__V1__LeadCaptured methods */
 void   bizflow__leads__v1__lead_captured__init
                      (Bizflow__Leads__V1__LeadCaptured         *message);
@@ -519,6 +559,25 @@ Bizflow__Leads__V1__AssignmentEscalated *
 void   bizflow__leads__v1__assignment_escalated__free_unpacked
                      (Bizflow__Leads__V1__AssignmentEscalated *message,
                       ProtobufCAllocator *allocator);
+/* Bizflow__Leads__V1__LeadConverted methods */
+void   bizflow__leads__v1__lead_converted__init
+                     (Bizflow__Leads__V1__LeadConverted         *message);
+size_t bizflow__leads__v1__lead_converted__get_packed_size
+                     (const Bizflow__Leads__V1__LeadConverted   *message);
+size_t bizflow__leads__v1__lead_converted__pack
+                     (const Bizflow__Leads__V1__LeadConverted   *message,
+                      uint8_t             *out);
+size_t bizflow__leads__v1__lead_converted__pack_to_buffer
+                     (const Bizflow__Leads__V1__LeadConverted   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Leads__V1__LeadConverted *
+       bizflow__leads__v1__lead_converted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__leads__v1__lead_converted__free_unpacked
+                     (Bizflow__Leads__V1__LeadConverted *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Bizflow__Leads__V1__LeadCaptured_Closure)
@@ -548,6 +607,9 @@ typedef void (*Bizflow__Leads__V1__LeadUnassigned_Closure)
 typedef void (*Bizflow__Leads__V1__AssignmentEscalated_Closure)
                  (const Bizflow__Leads__V1__AssignmentEscalated *message,
                   void *closure_data);
+typedef void (*Bizflow__Leads__V1__LeadConverted_Closure)
+                 (const Bizflow__Leads__V1__LeadConverted *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -561,6 +623,7 @@ extern const ProtobufCEnumDescriptor    bizflow__leads__v1__qualification_band__
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__engagement_kind__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__nurture_channel__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__delivery_status__descriptor;
+extern const ProtobufCEnumDescriptor    bizflow__leads__v1__conversion_source__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_captured__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_engagement__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__score_reason__descriptor;
@@ -570,6 +633,7 @@ extern const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_message__des
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_delivery__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_unassigned__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__assignment_escalated__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_converted__descriptor;
 
 PROTOBUF_C__END_DECLS
 

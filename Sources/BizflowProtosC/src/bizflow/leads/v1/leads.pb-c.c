@@ -412,6 +412,51 @@ void   bizflow__leads__v1__assignment_escalated__free_unpacked
   assert(message->base.descriptor == &bizflow__leads__v1__assignment_escalated__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   bizflow__leads__v1__lead_converted__init
+                     (Bizflow__Leads__V1__LeadConverted         *message)
+{
+  static const Bizflow__Leads__V1__LeadConverted init_value = BIZFLOW__LEADS__V1__LEAD_CONVERTED__INIT;
+  *message = init_value;
+}
+size_t bizflow__leads__v1__lead_converted__get_packed_size
+                     (const Bizflow__Leads__V1__LeadConverted *message)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_converted__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__leads__v1__lead_converted__pack
+                     (const Bizflow__Leads__V1__LeadConverted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_converted__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__leads__v1__lead_converted__pack_to_buffer
+                     (const Bizflow__Leads__V1__LeadConverted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_converted__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Leads__V1__LeadConverted *
+       bizflow__leads__v1__lead_converted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Leads__V1__LeadConverted *)
+     protobuf_c_message_unpack (&bizflow__leads__v1__lead_converted__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__leads__v1__lead_converted__free_unpacked
+                     (Bizflow__Leads__V1__LeadConverted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_converted__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_captured__field_descriptors[23] =
 {
   {
@@ -1846,6 +1891,109 @@ const ProtobufCMessageDescriptor bizflow__leads__v1__assignment_escalated__descr
   (ProtobufCMessageInit) bizflow__leads__v1__assignment_escalated__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_converted__field_descriptors[6] =
+{
+  {
+    "lead_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadConverted, lead_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadConverted, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadConverted, customer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadConverted, source),
+    &bizflow__leads__v1__conversion_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "actor",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadConverted, actor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "converted_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadConverted, converted_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__leads__v1__lead_converted__field_indices_by_name[] = {
+  4,   /* field[4] = actor */
+  5,   /* field[5] = converted_at */
+  2,   /* field[2] = customer_id */
+  0,   /* field[0] = lead_id */
+  3,   /* field[3] = source */
+  1,   /* field[1] = tenant_id */
+};
+static const ProtobufCIntRange bizflow__leads__v1__lead_converted__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor bizflow__leads__v1__lead_converted__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.LeadConverted",
+  "LeadConverted",
+  "Bizflow__Leads__V1__LeadConverted",
+  "bizflow.leads.v1",
+  sizeof(Bizflow__Leads__V1__LeadConverted),
+  6,
+  bizflow__leads__v1__lead_converted__field_descriptors,
+  bizflow__leads__v1__lead_converted__field_indices_by_name,
+  1,  bizflow__leads__v1__lead_converted__number_ranges,
+  (ProtobufCMessageInit) bizflow__leads__v1__lead_converted__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue bizflow__leads__v1__lead_source__enum_values_by_number[9] =
 {
   { "LEAD_SOURCE_UNSPECIFIED", "BIZFLOW__LEADS__V1__LEAD_SOURCE__LEAD_SOURCE_UNSPECIFIED", 0 },
@@ -2092,5 +2240,37 @@ const ProtobufCEnumDescriptor bizflow__leads__v1__delivery_status__descriptor =
   bizflow__leads__v1__delivery_status__enum_values_by_name,
   1,
   bizflow__leads__v1__delivery_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue bizflow__leads__v1__conversion_source__enum_values_by_number[4] =
+{
+  { "CONVERSION_SOURCE_UNSPECIFIED", "BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_UNSPECIFIED", 0 },
+  { "CONVERSION_SOURCE_GATEWAY", "BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_GATEWAY", 1 },
+  { "CONVERSION_SOURCE_CLI", "BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_CLI", 2 },
+  { "CONVERSION_SOURCE_SALES", "BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_SALES", 3 },
+};
+static const ProtobufCIntRange bizflow__leads__v1__conversion_source__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex bizflow__leads__v1__conversion_source__enum_values_by_name[4] =
+{
+  { "CONVERSION_SOURCE_CLI", 2 },
+  { "CONVERSION_SOURCE_GATEWAY", 1 },
+  { "CONVERSION_SOURCE_SALES", 3 },
+  { "CONVERSION_SOURCE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor bizflow__leads__v1__conversion_source__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.ConversionSource",
+  "ConversionSource",
+  "Bizflow__Leads__V1__ConversionSource",
+  "bizflow.leads.v1",
+  4,
+  bizflow__leads__v1__conversion_source__enum_values_by_number,
+  4,
+  bizflow__leads__v1__conversion_source__enum_values_by_name,
+  1,
+  bizflow__leads__v1__conversion_source__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
