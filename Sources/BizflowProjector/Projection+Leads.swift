@@ -22,7 +22,7 @@ extension Projection {
         """
 
     static func leadCaptured(_ e: LeadCaptured, _ context: Context) -> [PostgresStatement] {
-        [PostgresStatement(upsertLead, leadColumns(e, context))]
+        [PostgresStatement(upsertLead, leadColumns(e, context)), features(e, context)]
     }
 
     /// One upsert for the lead's snapshot and its score (the lead may not have been projected yet), one history row.
@@ -63,6 +63,13 @@ extension Projection {
                     .text(e.tenantID), context.id, .text(e.leadID), .int(Int64(e.total)), .text(band), .int(Int64(e.demographic)),
                     .int(Int64(e.firmographic)), .int(Int64(e.behavioural)), .int(Int64(e.engagement)), .double(e.confidence),
                     .bool(e.overridden), reasons, at,
+                ]),
+            features(snapshot, context),
+            PostgresStatement(
+                "UPDATE leads SET model_score = $3, model_version = $4, rules_score = $5 WHERE tenant_id = $1 AND lead_id = $2",
+                [
+                    .text(e.tenantID), .text(e.leadID), e.modelVersion.isEmpty ? .null : .int(Int64(e.modelScore)),
+                    text(e.modelVersion), e.modelVersion.isEmpty ? .null : .int(Int64(e.rulesScore)),
                 ]),
         ]
     }
@@ -217,6 +224,35 @@ extension Projection {
                 ON CONFLICT (tenant_id, lead_id) DO UPDATE SET converted_at = coalesce(leads.converted_at, excluded.converted_at),
                   stage = bizflow_later_stage(leads.stage, excluded.stage), updated_at = greatest(leads.updated_at, excluded.updated_at)
                 """, [.text(e.tenantID), .text(e.leadID), at]),
+        ]
+    }
+}
+
+extension Projection {
+    /// The lead's model features as captured (what `bizflow model train` reads), as JSON.
+    static func features(_ lead: LeadCaptured, _ context: Context) -> PostgresStatement {
+        let json = """
+            {"company_size":\(lead.companySize),"job_title":\(quoted(lead.jobTitle)),"industry":\(quoted(lead.industry)),\
+            "country":\(quoted(lead.country)),"source":\(lead.source.rawValue),"budget_minor":\(lead.hasBudget ? lead.budget.amountMinor : 0),\
+            "timeline":\(lead.timeline.rawValue),"services":\(lead.serviceRequirements.count),"website_visits":\(lead.websiteVisits),\
+            "content_downloads":\(lead.contentDownloads),"email_opens":\(lead.emailOpens),\
+            "consent_granted":\(lead.marketingConsent == .granted)}
+            """
+        return PostgresStatement(
+            "UPDATE leads SET features = $3::jsonb WHERE tenant_id = $1 AND lead_id = $2",
+            [.text(lead.tenantID), .text(lead.leadID), .json(json)])
+    }
+
+    /// A published scoring model and how it did.
+    static func scoringModel(_ e: ScoringModel, _ context: Context) -> [PostgresStatement] {
+        let evaluation = (try? e.evaluation.jsonString()) ?? "{}"
+        return [
+            PostgresStatement(
+                """
+                INSERT INTO scoring_models (tenant_id, version, trained_at, features, evaluation) VALUES ($1, $2, $3, $4, $5::jsonb)
+                ON CONFLICT DO NOTHING
+                """,
+                [.text(e.tenantID), .text(e.version), context.at(e.trainedAt, set: e.hasTrainedAt), .int(Int64(e.features.count)), .json(evaluation)])
         ]
     }
 }

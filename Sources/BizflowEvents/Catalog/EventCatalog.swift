@@ -5,7 +5,7 @@ public enum EventCatalog {
     /// All event types, in the order of the proto files.
     public static let all: [any DomainEvent.Type] = [
         LeadCaptured.self, LeadEngagement.self, LeadScored.self, LeadAssigned.self, NurtureMessage.self,
-        NurtureDelivery.self, LeadUnassigned.self, AssignmentEscalated.self, LeadConverted.self,
+        NurtureDelivery.self, LeadUnassigned.self, AssignmentEscalated.self, LeadConverted.self, ScoringModel.self,
         OrderPlaced.self, OrderAssessed.self, ReviewRequested.self, ReservationRequested.self,
         ReservationAnswered.self, OrderReserved.self, OrderBackordered.self, OrderStatusChanged.self,
         ShipmentUpdated.self, CarrierCallback.self, ReturnRequested.self, RefundIssued.self,

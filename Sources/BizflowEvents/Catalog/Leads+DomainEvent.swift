@@ -27,6 +27,11 @@ extension LeadConverted: DomainEvent {
     public var eventKey: String { leadID }
     public static let keyField = "lead_id"
 }
+extension ScoringModel: DomainEvent {
+    /// Keyed by tenant: the compacted topic keeps each tenant's latest model.
+    public var eventKey: String { tenantID }
+    public static let keyField = "tenant_id"
+}
 extension ScoreOverride: DomainEvent {
     public var eventKey: String { leadID }
     public static let keyField = "lead_id"

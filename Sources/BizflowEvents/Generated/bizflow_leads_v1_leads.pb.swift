@@ -615,65 +615,7 @@ public nonisolated struct Bizflow_Leads_V1_ScoreReason: Sendable {
 }
 
 /// A lead with its scores (keyed by lead_id).
-public nonisolated struct Bizflow_Leads_V1_LeadScored: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var leadID: String = String()
-
-  public var tenantID: String = String()
-
-  public var demographic: Int32 = 0
-
-  public var firmographic: Int32 = 0
-
-  public var behavioural: Int32 = 0
-
-  public var engagement: Int32 = 0
-
-  public var total: Int32 = 0
-
-  public var band: Bizflow_Leads_V1_QualificationBand = .unspecified
-
-  /// 0..1, from data completeness
-  public var confidence: Double = 0
-
-  public var reasons: [Bizflow_Leads_V1_ScoreReason] = []
-
-  public var scoringVersion: String = String()
-
-  public var overridden: Bool = false
-
-  /// snapshot of the lead as scored
-  public var lead: Bizflow_Leads_V1_LeadCaptured {
-    get {_lead ?? Bizflow_Leads_V1_LeadCaptured()}
-    set {_lead = newValue}
-  }
-  /// Returns true if `lead` has been explicitly set.
-  public var hasLead: Bool {self._lead != nil}
-  /// Clears the value of `lead`. Subsequent reads from it will return its default value.
-  public mutating func clearLead() {self._lead = nil}
-
-  public var scoredAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_scoredAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_scoredAt = newValue}
-  }
-  /// Returns true if `scoredAt` has been explicitly set.
-  public var hasScoredAt: Bool {self._scoredAt != nil}
-  /// Clears the value of `scoredAt`. Subsequent reads from it will return its default value.
-  public mutating func clearScoredAt() {self._scoredAt = nil}
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-
-  fileprivate var _lead: Bizflow_Leads_V1_LeadCaptured? = nil
-  fileprivate var _scoredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
-}
-
-/// A lead assigned to a sales rep (keyed by lead_id).
-public nonisolated struct Bizflow_Leads_V1_LeadAssigned: @unchecked Sendable {
+public nonisolated struct Bizflow_Leads_V1_LeadScored: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -688,60 +630,148 @@ public nonisolated struct Bizflow_Leads_V1_LeadAssigned: @unchecked Sendable {
     set {_uniqueStorage()._tenantID = newValue}
   }
 
-  public var repID: String {
-    get {_storage._repID}
-    set {_uniqueStorage()._repID = newValue}
+  public var demographic: Int32 {
+    get {_storage._demographic}
+    set {_uniqueStorage()._demographic = newValue}
   }
 
-  public var repName: String {
-    get {_storage._repName}
-    set {_uniqueStorage()._repName = newValue}
+  public var firmographic: Int32 {
+    get {_storage._firmographic}
+    set {_uniqueStorage()._firmographic = newValue}
   }
 
-  public var team: String {
-    get {_storage._team}
-    set {_uniqueStorage()._team = newValue}
+  public var behavioural: Int32 {
+    get {_storage._behavioural}
+    set {_uniqueStorage()._behavioural = newValue}
   }
 
-  /// territory, round_robin, workload, manual
-  public var strategy: String {
-    get {_storage._strategy}
-    set {_uniqueStorage()._strategy = newValue}
+  public var engagement: Int32 {
+    get {_storage._engagement}
+    set {_uniqueStorage()._engagement = newValue}
   }
 
-  public var previousRepID: String {
-    get {_storage._previousRepID}
-    set {_uniqueStorage()._previousRepID = newValue}
+  public var total: Int32 {
+    get {_storage._total}
+    set {_uniqueStorage()._total = newValue}
   }
 
-  public var reason: String {
-    get {_storage._reason}
-    set {_uniqueStorage()._reason = newValue}
+  public var band: Bizflow_Leads_V1_QualificationBand {
+    get {_storage._band}
+    set {_uniqueStorage()._band = newValue}
   }
 
-  public var scored: Bizflow_Leads_V1_LeadScored {
-    get {_storage._scored ?? Bizflow_Leads_V1_LeadScored()}
-    set {_uniqueStorage()._scored = newValue}
+  /// 0..1, from data completeness
+  public var confidence: Double {
+    get {_storage._confidence}
+    set {_uniqueStorage()._confidence = newValue}
   }
-  /// Returns true if `scored` has been explicitly set.
-  public var hasScored: Bool {_storage._scored != nil}
-  /// Clears the value of `scored`. Subsequent reads from it will return its default value.
-  public mutating func clearScored() {_uniqueStorage()._scored = nil}
 
-  public var assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_storage._assignedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_uniqueStorage()._assignedAt = newValue}
+  public var reasons: [Bizflow_Leads_V1_ScoreReason] {
+    get {_storage._reasons}
+    set {_uniqueStorage()._reasons = newValue}
   }
-  /// Returns true if `assignedAt` has been explicitly set.
-  public var hasAssignedAt: Bool {_storage._assignedAt != nil}
-  /// Clears the value of `assignedAt`. Subsequent reads from it will return its default value.
-  public mutating func clearAssignedAt() {_uniqueStorage()._assignedAt = nil}
+
+  public var scoringVersion: String {
+    get {_storage._scoringVersion}
+    set {_uniqueStorage()._scoringVersion = newValue}
+  }
+
+  public var overridden: Bool {
+    get {_storage._overridden}
+    set {_uniqueStorage()._overridden = newValue}
+  }
+
+  /// snapshot of the lead as scored
+  public var lead: Bizflow_Leads_V1_LeadCaptured {
+    get {_storage._lead ?? Bizflow_Leads_V1_LeadCaptured()}
+    set {_uniqueStorage()._lead = newValue}
+  }
+  /// Returns true if `lead` has been explicitly set.
+  public var hasLead: Bool {_storage._lead != nil}
+  /// Clears the value of `lead`. Subsequent reads from it will return its default value.
+  public mutating func clearLead() {_uniqueStorage()._lead = nil}
+
+  public var scoredAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._scoredAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._scoredAt = newValue}
+  }
+  /// Returns true if `scoredAt` has been explicitly set.
+  public var hasScoredAt: Bool {_storage._scoredAt != nil}
+  /// Clears the value of `scoredAt`. Subsequent reads from it will return its default value.
+  public mutating func clearScoredAt() {_uniqueStorage()._scoredAt = nil}
+
+  /// the scoring model that took part (empty: the rules alone)
+  public var modelVersion: String {
+    get {_storage._modelVersion}
+    set {_uniqueStorage()._modelVersion = newValue}
+  }
+
+  /// the model's score 0..100, when a model took part
+  public var modelScore: Int32 {
+    get {_storage._modelScore}
+    set {_uniqueStorage()._modelScore = newValue}
+  }
+
+  /// the rules' total 0..100, when a model took part (total may be the model's or a blend)
+  public var rulesScore: Int32 {
+    get {_storage._rulesScore}
+    set {_uniqueStorage()._rulesScore = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A lead assigned to a sales rep (keyed by lead_id).
+public nonisolated struct Bizflow_Leads_V1_LeadAssigned: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leadID: String = String()
+
+  public var tenantID: String = String()
+
+  public var repID: String = String()
+
+  public var repName: String = String()
+
+  public var team: String = String()
+
+  /// territory, round_robin, workload, manual
+  public var strategy: String = String()
+
+  public var previousRepID: String = String()
+
+  public var reason: String = String()
+
+  public var scored: Bizflow_Leads_V1_LeadScored {
+    get {_scored ?? Bizflow_Leads_V1_LeadScored()}
+    set {_scored = newValue}
+  }
+  /// Returns true if `scored` has been explicitly set.
+  public var hasScored: Bool {self._scored != nil}
+  /// Clears the value of `scored`. Subsequent reads from it will return its default value.
+  public mutating func clearScored() {self._scored = nil}
+
+  public var assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_assignedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_assignedAt = newValue}
+  }
+  /// Returns true if `assignedAt` has been explicitly set.
+  public var hasAssignedAt: Bool {self._assignedAt != nil}
+  /// Clears the value of `assignedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearAssignedAt() {self._assignedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _scored: Bizflow_Leads_V1_LeadScored? = nil
+  fileprivate var _assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// A nurture message to send to a lead (keyed by lead_id).
@@ -837,49 +867,41 @@ public nonisolated struct Bizflow_Leads_V1_NurtureDelivery: Sendable {
 }
 
 /// A lead no rep could take: the unassigned queue (topic leads.assigned, keyed by lead_id).
-public nonisolated struct Bizflow_Leads_V1_LeadUnassigned: @unchecked Sendable {
+public nonisolated struct Bizflow_Leads_V1_LeadUnassigned: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var leadID: String {
-    get {_storage._leadID}
-    set {_uniqueStorage()._leadID = newValue}
-  }
+  public var leadID: String = String()
 
-  public var tenantID: String {
-    get {_storage._tenantID}
-    set {_uniqueStorage()._tenantID = newValue}
-  }
+  public var tenantID: String = String()
 
-  public var reason: String {
-    get {_storage._reason}
-    set {_uniqueStorage()._reason = newValue}
-  }
+  public var reason: String = String()
 
   public var scored: Bizflow_Leads_V1_LeadScored {
-    get {_storage._scored ?? Bizflow_Leads_V1_LeadScored()}
-    set {_uniqueStorage()._scored = newValue}
+    get {_scored ?? Bizflow_Leads_V1_LeadScored()}
+    set {_scored = newValue}
   }
   /// Returns true if `scored` has been explicitly set.
-  public var hasScored: Bool {_storage._scored != nil}
+  public var hasScored: Bool {self._scored != nil}
   /// Clears the value of `scored`. Subsequent reads from it will return its default value.
-  public mutating func clearScored() {_uniqueStorage()._scored = nil}
+  public mutating func clearScored() {self._scored = nil}
 
   public var queuedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_storage._queuedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_uniqueStorage()._queuedAt = newValue}
+    get {_queuedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_queuedAt = newValue}
   }
   /// Returns true if `queuedAt` has been explicitly set.
-  public var hasQueuedAt: Bool {_storage._queuedAt != nil}
+  public var hasQueuedAt: Bool {self._queuedAt != nil}
   /// Clears the value of `queuedAt`. Subsequent reads from it will return its default value.
-  public mutating func clearQueuedAt() {_uniqueStorage()._queuedAt = nil}
+  public mutating func clearQueuedAt() {self._queuedAt = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _storage = _StorageClass.defaultInstance
+  fileprivate var _scored: Bizflow_Leads_V1_LeadScored? = nil
+  fileprivate var _queuedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// An assignment not accepted within its SLA (topic leads.assigned, keyed by lead_id).
@@ -951,6 +973,144 @@ public nonisolated struct Bizflow_Leads_V1_LeadConverted: Sendable {
   public init() {}
 
   fileprivate var _convertedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// A scoring model trained on a tenant's outcomes (topic scoring.models, compacted, keyed by tenant_id): every scoring
+/// process keeps the latest one per tenant and uses it as Topology/scoring.yaml says (rules, model, blend, shadow).
+public nonisolated struct Bizflow_Leads_V1_ScoringModel: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var tenantID: String {
+    get {_storage._tenantID}
+    set {_uniqueStorage()._tenantID = newValue}
+  }
+
+  public var version: String {
+    get {_storage._version}
+    set {_uniqueStorage()._version = newValue}
+  }
+
+  public var trainedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._trainedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._trainedAt = newValue}
+  }
+  /// Returns true if `trainedAt` has been explicitly set.
+  public var hasTrainedAt: Bool {_storage._trainedAt != nil}
+  /// Clears the value of `trainedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearTrainedAt() {_uniqueStorage()._trainedAt = nil}
+
+  /// LeadFeatures names, in the order of weights, means and scales
+  public var features: [String] {
+    get {_storage._features}
+    set {_uniqueStorage()._features = newValue}
+  }
+
+  public var weights: [Double] {
+    get {_storage._weights}
+    set {_uniqueStorage()._weights = newValue}
+  }
+
+  public var intercept: Double {
+    get {_storage._intercept}
+    set {_uniqueStorage()._intercept = newValue}
+  }
+
+  public var means: [Double] {
+    get {_storage._means}
+    set {_uniqueStorage()._means = newValue}
+  }
+
+  public var scales: [Double] {
+    get {_storage._scales}
+    set {_uniqueStorage()._scales = newValue}
+  }
+
+  public var evaluation: Bizflow_Leads_V1_ModelEvaluation {
+    get {_storage._evaluation ?? Bizflow_Leads_V1_ModelEvaluation()}
+    set {_uniqueStorage()._evaluation = newValue}
+  }
+  /// Returns true if `evaluation` has been explicitly set.
+  public var hasEvaluation: Bool {_storage._evaluation != nil}
+  /// Clears the value of `evaluation`. Subsequent reads from it will return its default value.
+  public mutating func clearEvaluation() {_uniqueStorage()._evaluation = nil}
+
+  /// leads captured in [trained_from, trained_until)
+  public var trainedFrom: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._trainedFrom ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._trainedFrom = newValue}
+  }
+  /// Returns true if `trainedFrom` has been explicitly set.
+  public var hasTrainedFrom: Bool {_storage._trainedFrom != nil}
+  /// Clears the value of `trainedFrom`. Subsequent reads from it will return its default value.
+  public mutating func clearTrainedFrom() {_uniqueStorage()._trainedFrom = nil}
+
+  public var trainedUntil: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._trainedUntil ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._trainedUntil = newValue}
+  }
+  /// Returns true if `trainedUntil` has been explicitly set.
+  public var hasTrainedUntil: Bool {_storage._trainedUntil != nil}
+  /// Clears the value of `trainedUntil`. Subsequent reads from it will return its default value.
+  public mutating func clearTrainedUntil() {_uniqueStorage()._trainedUntil = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// How a model did on the time-based holdout (the latest leads), beside the rules on the same leads.
+public nonisolated struct Bizflow_Leads_V1_ModelEvaluation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var trainLeads: Int32 = 0
+
+  public var holdoutLeads: Int32 = 0
+
+  public var modelAuc: Double = 0
+
+  public var rulesAuc: Double = 0
+
+  public var modelBrier: Double = 0
+
+  /// the rules' total / 100 taken as a probability
+  public var rulesBrier: Double = 0
+
+  public var modelTopDecileLift: Double = 0
+
+  public var rulesTopDecileLift: Double = 0
+
+  /// the model's, on the holdout
+  public var calibration: [Bizflow_Leads_V1_CalibrationBin] = []
+
+  /// on the holdout
+  public var conversionRate: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One bin of a calibration curve: the mean predicted probability, the observed rate, and how many leads.
+public nonisolated struct Bizflow_Leads_V1_CalibrationBin: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var predicted: Double = 0
+
+  public var observed: Double = 0
+
+  public var leads: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -1329,118 +1489,26 @@ nonisolated extension Bizflow_Leads_V1_ScoreReason: SwiftProtobuf.Message, Swift
 
 nonisolated extension Bizflow_Leads_V1_LeadScored: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LeadScored"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{1}demographic\0\u{1}firmographic\0\u{1}behavioural\0\u{1}engagement\0\u{1}total\0\u{1}band\0\u{1}confidence\0\u{1}reasons\0\u{3}scoring_version\0\u{1}overridden\0\u{1}lead\0\u{3}scored_at\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
-      case 3: try { try decoder.decodeSingularInt32Field(value: &self.demographic) }()
-      case 4: try { try decoder.decodeSingularInt32Field(value: &self.firmographic) }()
-      case 5: try { try decoder.decodeSingularInt32Field(value: &self.behavioural) }()
-      case 6: try { try decoder.decodeSingularInt32Field(value: &self.engagement) }()
-      case 7: try { try decoder.decodeSingularInt32Field(value: &self.total) }()
-      case 8: try { try decoder.decodeSingularEnumField(value: &self.band) }()
-      case 9: try { try decoder.decodeSingularDoubleField(value: &self.confidence) }()
-      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.reasons) }()
-      case 11: try { try decoder.decodeSingularStringField(value: &self.scoringVersion) }()
-      case 12: try { try decoder.decodeSingularBoolField(value: &self.overridden) }()
-      case 13: try { try decoder.decodeSingularMessageField(value: &self._lead) }()
-      case 14: try { try decoder.decodeSingularMessageField(value: &self._scoredAt) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.leadID.isEmpty {
-      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
-    }
-    if !self.tenantID.isEmpty {
-      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
-    }
-    if self.demographic != 0 {
-      try visitor.visitSingularInt32Field(value: self.demographic, fieldNumber: 3)
-    }
-    if self.firmographic != 0 {
-      try visitor.visitSingularInt32Field(value: self.firmographic, fieldNumber: 4)
-    }
-    if self.behavioural != 0 {
-      try visitor.visitSingularInt32Field(value: self.behavioural, fieldNumber: 5)
-    }
-    if self.engagement != 0 {
-      try visitor.visitSingularInt32Field(value: self.engagement, fieldNumber: 6)
-    }
-    if self.total != 0 {
-      try visitor.visitSingularInt32Field(value: self.total, fieldNumber: 7)
-    }
-    if self.band != .unspecified {
-      try visitor.visitSingularEnumField(value: self.band, fieldNumber: 8)
-    }
-    if self.confidence.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.confidence, fieldNumber: 9)
-    }
-    if !self.reasons.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.reasons, fieldNumber: 10)
-    }
-    if !self.scoringVersion.isEmpty {
-      try visitor.visitSingularStringField(value: self.scoringVersion, fieldNumber: 11)
-    }
-    if self.overridden != false {
-      try visitor.visitSingularBoolField(value: self.overridden, fieldNumber: 12)
-    }
-    try { if let v = self._lead {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
-    } }()
-    try { if let v = self._scoredAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
-    } }()
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Bizflow_Leads_V1_LeadScored, rhs: Bizflow_Leads_V1_LeadScored) -> Bool {
-    if lhs.leadID != rhs.leadID {return false}
-    if lhs.tenantID != rhs.tenantID {return false}
-    if lhs.demographic != rhs.demographic {return false}
-    if lhs.firmographic != rhs.firmographic {return false}
-    if lhs.behavioural != rhs.behavioural {return false}
-    if lhs.engagement != rhs.engagement {return false}
-    if lhs.total != rhs.total {return false}
-    if lhs.band != rhs.band {return false}
-    if lhs.confidence != rhs.confidence {return false}
-    if lhs.reasons != rhs.reasons {return false}
-    if lhs.scoringVersion != rhs.scoringVersion {return false}
-    if lhs.overridden != rhs.overridden {return false}
-    if lhs._lead != rhs._lead {return false}
-    if lhs._scoredAt != rhs._scoredAt {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Bizflow_Leads_V1_LeadAssigned: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".LeadAssigned"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{3}rep_id\0\u{3}rep_name\0\u{1}team\0\u{1}strategy\0\u{3}previous_rep_id\0\u{1}reason\0\u{1}scored\0\u{3}assigned_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{1}demographic\0\u{1}firmographic\0\u{1}behavioural\0\u{1}engagement\0\u{1}total\0\u{1}band\0\u{1}confidence\0\u{1}reasons\0\u{3}scoring_version\0\u{1}overridden\0\u{1}lead\0\u{3}scored_at\0\u{3}model_version\0\u{3}model_score\0\u{3}rules_score\0")
 
   fileprivate class _StorageClass {
     var _leadID: String = String()
     var _tenantID: String = String()
-    var _repID: String = String()
-    var _repName: String = String()
-    var _team: String = String()
-    var _strategy: String = String()
-    var _previousRepID: String = String()
-    var _reason: String = String()
-    var _scored: Bizflow_Leads_V1_LeadScored? = nil
-    var _assignedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _demographic: Int32 = 0
+    var _firmographic: Int32 = 0
+    var _behavioural: Int32 = 0
+    var _engagement: Int32 = 0
+    var _total: Int32 = 0
+    var _band: Bizflow_Leads_V1_QualificationBand = .unspecified
+    var _confidence: Double = 0
+    var _reasons: [Bizflow_Leads_V1_ScoreReason] = []
+    var _scoringVersion: String = String()
+    var _overridden: Bool = false
+    var _lead: Bizflow_Leads_V1_LeadCaptured? = nil
+    var _scoredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _modelVersion: String = String()
+    var _modelScore: Int32 = 0
+    var _rulesScore: Int32 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1453,14 +1521,21 @@ nonisolated extension Bizflow_Leads_V1_LeadAssigned: SwiftProtobuf.Message, Swif
     init(copying source: _StorageClass) {
       _leadID = source._leadID
       _tenantID = source._tenantID
-      _repID = source._repID
-      _repName = source._repName
-      _team = source._team
-      _strategy = source._strategy
-      _previousRepID = source._previousRepID
-      _reason = source._reason
-      _scored = source._scored
-      _assignedAt = source._assignedAt
+      _demographic = source._demographic
+      _firmographic = source._firmographic
+      _behavioural = source._behavioural
+      _engagement = source._engagement
+      _total = source._total
+      _band = source._band
+      _confidence = source._confidence
+      _reasons = source._reasons
+      _scoringVersion = source._scoringVersion
+      _overridden = source._overridden
+      _lead = source._lead
+      _scoredAt = source._scoredAt
+      _modelVersion = source._modelVersion
+      _modelScore = source._modelScore
+      _rulesScore = source._rulesScore
     }
   }
 
@@ -1481,14 +1556,21 @@ nonisolated extension Bizflow_Leads_V1_LeadAssigned: SwiftProtobuf.Message, Swif
         switch fieldNumber {
         case 1: try { try decoder.decodeSingularStringField(value: &_storage._leadID) }()
         case 2: try { try decoder.decodeSingularStringField(value: &_storage._tenantID) }()
-        case 3: try { try decoder.decodeSingularStringField(value: &_storage._repID) }()
-        case 4: try { try decoder.decodeSingularStringField(value: &_storage._repName) }()
-        case 5: try { try decoder.decodeSingularStringField(value: &_storage._team) }()
-        case 6: try { try decoder.decodeSingularStringField(value: &_storage._strategy) }()
-        case 7: try { try decoder.decodeSingularStringField(value: &_storage._previousRepID) }()
-        case 8: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
-        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._scored) }()
-        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._assignedAt) }()
+        case 3: try { try decoder.decodeSingularInt32Field(value: &_storage._demographic) }()
+        case 4: try { try decoder.decodeSingularInt32Field(value: &_storage._firmographic) }()
+        case 5: try { try decoder.decodeSingularInt32Field(value: &_storage._behavioural) }()
+        case 6: try { try decoder.decodeSingularInt32Field(value: &_storage._engagement) }()
+        case 7: try { try decoder.decodeSingularInt32Field(value: &_storage._total) }()
+        case 8: try { try decoder.decodeSingularEnumField(value: &_storage._band) }()
+        case 9: try { try decoder.decodeSingularDoubleField(value: &_storage._confidence) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._reasons) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._scoringVersion) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._overridden) }()
+        case 13: try { try decoder.decodeSingularMessageField(value: &_storage._lead) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._scoredAt) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._modelVersion) }()
+        case 16: try { try decoder.decodeSingularInt32Field(value: &_storage._modelScore) }()
+        case 17: try { try decoder.decodeSingularInt32Field(value: &_storage._rulesScore) }()
         default: break
         }
       }
@@ -1507,53 +1589,160 @@ nonisolated extension Bizflow_Leads_V1_LeadAssigned: SwiftProtobuf.Message, Swif
       if !_storage._tenantID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._tenantID, fieldNumber: 2)
       }
-      if !_storage._repID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._repID, fieldNumber: 3)
+      if _storage._demographic != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._demographic, fieldNumber: 3)
       }
-      if !_storage._repName.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._repName, fieldNumber: 4)
+      if _storage._firmographic != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._firmographic, fieldNumber: 4)
       }
-      if !_storage._team.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._team, fieldNumber: 5)
+      if _storage._behavioural != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._behavioural, fieldNumber: 5)
       }
-      if !_storage._strategy.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._strategy, fieldNumber: 6)
+      if _storage._engagement != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._engagement, fieldNumber: 6)
       }
-      if !_storage._previousRepID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._previousRepID, fieldNumber: 7)
+      if _storage._total != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._total, fieldNumber: 7)
       }
-      if !_storage._reason.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 8)
+      if _storage._band != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._band, fieldNumber: 8)
       }
-      try { if let v = _storage._scored {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      if _storage._confidence.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._confidence, fieldNumber: 9)
+      }
+      if !_storage._reasons.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._reasons, fieldNumber: 10)
+      }
+      if !_storage._scoringVersion.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._scoringVersion, fieldNumber: 11)
+      }
+      if _storage._overridden != false {
+        try visitor.visitSingularBoolField(value: _storage._overridden, fieldNumber: 12)
+      }
+      try { if let v = _storage._lead {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
       } }()
-      try { if let v = _storage._assignedAt {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      try { if let v = _storage._scoredAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
       } }()
+      if !_storage._modelVersion.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._modelVersion, fieldNumber: 15)
+      }
+      if _storage._modelScore != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._modelScore, fieldNumber: 16)
+      }
+      if _storage._rulesScore != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._rulesScore, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Bizflow_Leads_V1_LeadAssigned, rhs: Bizflow_Leads_V1_LeadAssigned) -> Bool {
+  public static func ==(lhs: Bizflow_Leads_V1_LeadScored, rhs: Bizflow_Leads_V1_LeadScored) -> Bool {
     if lhs._storage !== rhs._storage {
       let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
         let _storage = _args.0
         let rhs_storage = _args.1
         if _storage._leadID != rhs_storage._leadID {return false}
         if _storage._tenantID != rhs_storage._tenantID {return false}
-        if _storage._repID != rhs_storage._repID {return false}
-        if _storage._repName != rhs_storage._repName {return false}
-        if _storage._team != rhs_storage._team {return false}
-        if _storage._strategy != rhs_storage._strategy {return false}
-        if _storage._previousRepID != rhs_storage._previousRepID {return false}
-        if _storage._reason != rhs_storage._reason {return false}
-        if _storage._scored != rhs_storage._scored {return false}
-        if _storage._assignedAt != rhs_storage._assignedAt {return false}
+        if _storage._demographic != rhs_storage._demographic {return false}
+        if _storage._firmographic != rhs_storage._firmographic {return false}
+        if _storage._behavioural != rhs_storage._behavioural {return false}
+        if _storage._engagement != rhs_storage._engagement {return false}
+        if _storage._total != rhs_storage._total {return false}
+        if _storage._band != rhs_storage._band {return false}
+        if _storage._confidence != rhs_storage._confidence {return false}
+        if _storage._reasons != rhs_storage._reasons {return false}
+        if _storage._scoringVersion != rhs_storage._scoringVersion {return false}
+        if _storage._overridden != rhs_storage._overridden {return false}
+        if _storage._lead != rhs_storage._lead {return false}
+        if _storage._scoredAt != rhs_storage._scoredAt {return false}
+        if _storage._modelVersion != rhs_storage._modelVersion {return false}
+        if _storage._modelScore != rhs_storage._modelScore {return false}
+        if _storage._rulesScore != rhs_storage._rulesScore {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_LeadAssigned: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LeadAssigned"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{3}rep_id\0\u{3}rep_name\0\u{1}team\0\u{1}strategy\0\u{3}previous_rep_id\0\u{1}reason\0\u{1}scored\0\u{3}assigned_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.repID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.repName) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.team) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.strategy) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.previousRepID) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._scored) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._assignedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
+    }
+    if !self.repID.isEmpty {
+      try visitor.visitSingularStringField(value: self.repID, fieldNumber: 3)
+    }
+    if !self.repName.isEmpty {
+      try visitor.visitSingularStringField(value: self.repName, fieldNumber: 4)
+    }
+    if !self.team.isEmpty {
+      try visitor.visitSingularStringField(value: self.team, fieldNumber: 5)
+    }
+    if !self.strategy.isEmpty {
+      try visitor.visitSingularStringField(value: self.strategy, fieldNumber: 6)
+    }
+    if !self.previousRepID.isEmpty {
+      try visitor.visitSingularStringField(value: self.previousRepID, fieldNumber: 7)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 8)
+    }
+    try { if let v = self._scored {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    try { if let v = self._assignedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_LeadAssigned, rhs: Bizflow_Leads_V1_LeadAssigned) -> Bool {
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.repID != rhs.repID {return false}
+    if lhs.repName != rhs.repName {return false}
+    if lhs.team != rhs.team {return false}
+    if lhs.strategy != rhs.strategy {return false}
+    if lhs.previousRepID != rhs.previousRepID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs._scored != rhs._scored {return false}
+    if lhs._assignedAt != rhs._assignedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1731,95 +1920,51 @@ nonisolated extension Bizflow_Leads_V1_LeadUnassigned: SwiftProtobuf.Message, Sw
   public static let protoMessageName: String = _protobuf_package + ".LeadUnassigned"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{1}reason\0\u{1}scored\0\u{3}queued_at\0")
 
-  fileprivate class _StorageClass {
-    var _leadID: String = String()
-    var _tenantID: String = String()
-    var _reason: String = String()
-    var _scored: Bizflow_Leads_V1_LeadScored? = nil
-    var _queuedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _leadID = source._leadID
-      _tenantID = source._tenantID
-      _reason = source._reason
-      _scored = source._scored
-      _queuedAt = source._queuedAt
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
-
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularStringField(value: &_storage._leadID) }()
-        case 2: try { try decoder.decodeSingularStringField(value: &_storage._tenantID) }()
-        case 3: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
-        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._scored) }()
-        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._queuedAt) }()
-        default: break
-        }
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._scored) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._queuedAt) }()
+      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if !_storage._leadID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._leadID, fieldNumber: 1)
-      }
-      if !_storage._tenantID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._tenantID, fieldNumber: 2)
-      }
-      if !_storage._reason.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 3)
-      }
-      try { if let v = _storage._scored {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-      } }()
-      try { if let v = _storage._queuedAt {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-      } }()
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
     }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try { if let v = self._scored {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._queuedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Bizflow_Leads_V1_LeadUnassigned, rhs: Bizflow_Leads_V1_LeadUnassigned) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._leadID != rhs_storage._leadID {return false}
-        if _storage._tenantID != rhs_storage._tenantID {return false}
-        if _storage._reason != rhs_storage._reason {return false}
-        if _storage._scored != rhs_storage._scored {return false}
-        if _storage._queuedAt != rhs_storage._queuedAt {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs._scored != rhs._scored {return false}
+    if lhs._queuedAt != rhs._queuedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1943,6 +2088,261 @@ nonisolated extension Bizflow_Leads_V1_LeadConverted: SwiftProtobuf.Message, Swi
     if lhs.source != rhs.source {return false}
     if lhs.actor != rhs.actor {return false}
     if lhs._convertedAt != rhs._convertedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_ScoringModel: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ScoringModel"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{1}version\0\u{3}trained_at\0\u{1}features\0\u{1}weights\0\u{1}intercept\0\u{1}means\0\u{1}scales\0\u{1}evaluation\0\u{3}trained_from\0\u{3}trained_until\0")
+
+  fileprivate class _StorageClass {
+    var _tenantID: String = String()
+    var _version: String = String()
+    var _trainedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _features: [String] = []
+    var _weights: [Double] = []
+    var _intercept: Double = 0
+    var _means: [Double] = []
+    var _scales: [Double] = []
+    var _evaluation: Bizflow_Leads_V1_ModelEvaluation? = nil
+    var _trainedFrom: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _trainedUntil: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _tenantID = source._tenantID
+      _version = source._version
+      _trainedAt = source._trainedAt
+      _features = source._features
+      _weights = source._weights
+      _intercept = source._intercept
+      _means = source._means
+      _scales = source._scales
+      _evaluation = source._evaluation
+      _trainedFrom = source._trainedFrom
+      _trainedUntil = source._trainedUntil
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._tenantID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._version) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._trainedAt) }()
+        case 4: try { try decoder.decodeRepeatedStringField(value: &_storage._features) }()
+        case 5: try { try decoder.decodeRepeatedDoubleField(value: &_storage._weights) }()
+        case 6: try { try decoder.decodeSingularDoubleField(value: &_storage._intercept) }()
+        case 7: try { try decoder.decodeRepeatedDoubleField(value: &_storage._means) }()
+        case 8: try { try decoder.decodeRepeatedDoubleField(value: &_storage._scales) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._evaluation) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._trainedFrom) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._trainedUntil) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._tenantID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._tenantID, fieldNumber: 1)
+      }
+      if !_storage._version.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._version, fieldNumber: 2)
+      }
+      try { if let v = _storage._trainedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if !_storage._features.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._features, fieldNumber: 4)
+      }
+      if !_storage._weights.isEmpty {
+        try visitor.visitPackedDoubleField(value: _storage._weights, fieldNumber: 5)
+      }
+      if _storage._intercept.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._intercept, fieldNumber: 6)
+      }
+      if !_storage._means.isEmpty {
+        try visitor.visitPackedDoubleField(value: _storage._means, fieldNumber: 7)
+      }
+      if !_storage._scales.isEmpty {
+        try visitor.visitPackedDoubleField(value: _storage._scales, fieldNumber: 8)
+      }
+      try { if let v = _storage._evaluation {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      try { if let v = _storage._trainedFrom {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._trainedUntil {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_ScoringModel, rhs: Bizflow_Leads_V1_ScoringModel) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._tenantID != rhs_storage._tenantID {return false}
+        if _storage._version != rhs_storage._version {return false}
+        if _storage._trainedAt != rhs_storage._trainedAt {return false}
+        if _storage._features != rhs_storage._features {return false}
+        if _storage._weights != rhs_storage._weights {return false}
+        if _storage._intercept != rhs_storage._intercept {return false}
+        if _storage._means != rhs_storage._means {return false}
+        if _storage._scales != rhs_storage._scales {return false}
+        if _storage._evaluation != rhs_storage._evaluation {return false}
+        if _storage._trainedFrom != rhs_storage._trainedFrom {return false}
+        if _storage._trainedUntil != rhs_storage._trainedUntil {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_ModelEvaluation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelEvaluation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}train_leads\0\u{3}holdout_leads\0\u{3}model_auc\0\u{3}rules_auc\0\u{3}model_brier\0\u{3}rules_brier\0\u{3}model_top_decile_lift\0\u{3}rules_top_decile_lift\0\u{1}calibration\0\u{3}conversion_rate\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.trainLeads) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.holdoutLeads) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.modelAuc) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.rulesAuc) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.modelBrier) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.rulesBrier) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.modelTopDecileLift) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.rulesTopDecileLift) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.calibration) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self.conversionRate) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.trainLeads != 0 {
+      try visitor.visitSingularInt32Field(value: self.trainLeads, fieldNumber: 1)
+    }
+    if self.holdoutLeads != 0 {
+      try visitor.visitSingularInt32Field(value: self.holdoutLeads, fieldNumber: 2)
+    }
+    if self.modelAuc.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.modelAuc, fieldNumber: 3)
+    }
+    if self.rulesAuc.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.rulesAuc, fieldNumber: 4)
+    }
+    if self.modelBrier.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.modelBrier, fieldNumber: 5)
+    }
+    if self.rulesBrier.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.rulesBrier, fieldNumber: 6)
+    }
+    if self.modelTopDecileLift.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.modelTopDecileLift, fieldNumber: 7)
+    }
+    if self.rulesTopDecileLift.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.rulesTopDecileLift, fieldNumber: 8)
+    }
+    if !self.calibration.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.calibration, fieldNumber: 9)
+    }
+    if self.conversionRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.conversionRate, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_ModelEvaluation, rhs: Bizflow_Leads_V1_ModelEvaluation) -> Bool {
+    if lhs.trainLeads != rhs.trainLeads {return false}
+    if lhs.holdoutLeads != rhs.holdoutLeads {return false}
+    if lhs.modelAuc != rhs.modelAuc {return false}
+    if lhs.rulesAuc != rhs.rulesAuc {return false}
+    if lhs.modelBrier != rhs.modelBrier {return false}
+    if lhs.rulesBrier != rhs.rulesBrier {return false}
+    if lhs.modelTopDecileLift != rhs.modelTopDecileLift {return false}
+    if lhs.rulesTopDecileLift != rhs.rulesTopDecileLift {return false}
+    if lhs.calibration != rhs.calibration {return false}
+    if lhs.conversionRate != rhs.conversionRate {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_CalibrationBin: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CalibrationBin"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}predicted\0\u{1}observed\0\u{1}leads\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.predicted) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.observed) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.leads) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.predicted.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.predicted, fieldNumber: 1)
+    }
+    if self.observed.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.observed, fieldNumber: 2)
+    }
+    if self.leads != 0 {
+      try visitor.visitSingularInt32Field(value: self.leads, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_CalibrationBin, rhs: Bizflow_Leads_V1_CalibrationBin) -> Bool {
+    if lhs.predicted != rhs.predicted {return false}
+    if lhs.observed != rhs.observed {return false}
+    if lhs.leads != rhs.leads {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

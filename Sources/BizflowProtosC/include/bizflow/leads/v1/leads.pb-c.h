@@ -27,6 +27,9 @@ typedef struct Bizflow__Leads__V1__NurtureDelivery Bizflow__Leads__V1__NurtureDe
 typedef struct Bizflow__Leads__V1__LeadUnassigned Bizflow__Leads__V1__LeadUnassigned;
 typedef struct Bizflow__Leads__V1__AssignmentEscalated Bizflow__Leads__V1__AssignmentEscalated;
 typedef struct Bizflow__Leads__V1__LeadConverted Bizflow__Leads__V1__LeadConverted;
+typedef struct Bizflow__Leads__V1__ScoringModel Bizflow__Leads__V1__ScoringModel;
+typedef struct Bizflow__Leads__V1__ModelEvaluation Bizflow__Leads__V1__ModelEvaluation;
+typedef struct Bizflow__Leads__V1__CalibrationBin Bizflow__Leads__V1__CalibrationBin;
 
 
 /* --- enums --- */
@@ -246,10 +249,22 @@ struct  Bizflow__Leads__V1__LeadScored
    */
   Bizflow__Leads__V1__LeadCaptured *lead;
   Google__Protobuf__Timestamp *scored_at;
+  /*
+   * the scoring model that took part (empty: the rules alone)
+   */
+  char *model_version;
+  /*
+   * the model's score 0..100, when a model took part
+   */
+  int32_t model_score;
+  /*
+   * the rules' total 0..100, when a model took part (total may be the model's or a blend)
+   */
+  int32_t rules_score;
 };
 #define BIZFLOW__LEADS__V1__LEAD_SCORED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__lead_scored__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, BIZFLOW__LEADS__V1__QUALIFICATION_BAND__QUALIFICATION_BAND_UNSPECIFIED, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, NULL, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, BIZFLOW__LEADS__V1__QUALIFICATION_BAND__QUALIFICATION_BAND_UNSPECIFIED, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, NULL, NULL, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /*
@@ -386,6 +401,87 @@ struct  Bizflow__Leads__V1__LeadConverted
 #define BIZFLOW__LEADS__V1__LEAD_CONVERTED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__lead_converted__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, BIZFLOW__LEADS__V1__CONVERSION_SOURCE__CONVERSION_SOURCE_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * A scoring model trained on a tenant's outcomes (topic scoring.models, compacted, keyed by tenant_id): every scoring
+ * process keeps the latest one per tenant and uses it as Topology/scoring.yaml says (rules, model, blend, shadow).
+ */
+struct  Bizflow__Leads__V1__ScoringModel
+{
+  ProtobufCMessage base;
+  char *tenant_id;
+  char *version;
+  Google__Protobuf__Timestamp *trained_at;
+  /*
+   * LeadFeatures names, in the order of weights, means and scales
+   */
+  size_t n_features;
+  char **features;
+  size_t n_weights;
+  double *weights;
+  double intercept;
+  size_t n_means;
+  double *means;
+  size_t n_scales;
+  double *scales;
+  Bizflow__Leads__V1__ModelEvaluation *evaluation;
+  /*
+   * leads captured in [trained_from, trained_until)
+   */
+  Google__Protobuf__Timestamp *trained_from;
+  Google__Protobuf__Timestamp *trained_until;
+};
+#define BIZFLOW__LEADS__V1__SCORING_MODEL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__scoring_model__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL, 0, 0,NULL, 0,NULL, NULL, NULL, NULL }
+
+
+/*
+ * How a model did on the time-based holdout (the latest leads), beside the rules on the same leads.
+ */
+struct  Bizflow__Leads__V1__ModelEvaluation
+{
+  ProtobufCMessage base;
+  int32_t train_leads;
+  int32_t holdout_leads;
+  double model_auc;
+  double rules_auc;
+  double model_brier;
+  /*
+   * the rules' total / 100 taken as a probability
+   */
+  double rules_brier;
+  double model_top_decile_lift;
+  double rules_top_decile_lift;
+  /*
+   * the model's, on the holdout
+   */
+  size_t n_calibration;
+  Bizflow__Leads__V1__CalibrationBin **calibration;
+  /*
+   * on the holdout
+   */
+  double conversion_rate;
+};
+#define BIZFLOW__LEADS__V1__MODEL_EVALUATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__model_evaluation__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0 }
+
+
+/*
+ * One bin of a calibration curve: the mean predicted probability, the observed rate, and how many leads.
+ */
+struct  Bizflow__Leads__V1__CalibrationBin
+{
+  ProtobufCMessage base;
+  double predicted;
+  double observed;
+  int32_t leads;
+};
+#define BIZFLOW__LEADS__V1__CALIBRATION_BIN__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__calibration_bin__descriptor) \
+    , 0, 0, 0 }
 
 
 /* Bizflow__Leads__V1__LeadCaptured methods */
@@ -578,6 +674,63 @@ Bizflow__Leads__V1__LeadConverted *
 void   bizflow__leads__v1__lead_converted__free_unpacked
                      (Bizflow__Leads__V1__LeadConverted *message,
                       ProtobufCAllocator *allocator);
+/* Bizflow__Leads__V1__ScoringModel methods */
+void   bizflow__leads__v1__scoring_model__init
+                     (Bizflow__Leads__V1__ScoringModel         *message);
+size_t bizflow__leads__v1__scoring_model__get_packed_size
+                     (const Bizflow__Leads__V1__ScoringModel   *message);
+size_t bizflow__leads__v1__scoring_model__pack
+                     (const Bizflow__Leads__V1__ScoringModel   *message,
+                      uint8_t             *out);
+size_t bizflow__leads__v1__scoring_model__pack_to_buffer
+                     (const Bizflow__Leads__V1__ScoringModel   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Leads__V1__ScoringModel *
+       bizflow__leads__v1__scoring_model__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__leads__v1__scoring_model__free_unpacked
+                     (Bizflow__Leads__V1__ScoringModel *message,
+                      ProtobufCAllocator *allocator);
+/* Bizflow__Leads__V1__ModelEvaluation methods */
+void   bizflow__leads__v1__model_evaluation__init
+                     (Bizflow__Leads__V1__ModelEvaluation         *message);
+size_t bizflow__leads__v1__model_evaluation__get_packed_size
+                     (const Bizflow__Leads__V1__ModelEvaluation   *message);
+size_t bizflow__leads__v1__model_evaluation__pack
+                     (const Bizflow__Leads__V1__ModelEvaluation   *message,
+                      uint8_t             *out);
+size_t bizflow__leads__v1__model_evaluation__pack_to_buffer
+                     (const Bizflow__Leads__V1__ModelEvaluation   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Leads__V1__ModelEvaluation *
+       bizflow__leads__v1__model_evaluation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__leads__v1__model_evaluation__free_unpacked
+                     (Bizflow__Leads__V1__ModelEvaluation *message,
+                      ProtobufCAllocator *allocator);
+/* Bizflow__Leads__V1__CalibrationBin methods */
+void   bizflow__leads__v1__calibration_bin__init
+                     (Bizflow__Leads__V1__CalibrationBin         *message);
+size_t bizflow__leads__v1__calibration_bin__get_packed_size
+                     (const Bizflow__Leads__V1__CalibrationBin   *message);
+size_t bizflow__leads__v1__calibration_bin__pack
+                     (const Bizflow__Leads__V1__CalibrationBin   *message,
+                      uint8_t             *out);
+size_t bizflow__leads__v1__calibration_bin__pack_to_buffer
+                     (const Bizflow__Leads__V1__CalibrationBin   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Leads__V1__CalibrationBin *
+       bizflow__leads__v1__calibration_bin__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__leads__v1__calibration_bin__free_unpacked
+                     (Bizflow__Leads__V1__CalibrationBin *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Bizflow__Leads__V1__LeadCaptured_Closure)
@@ -610,6 +763,15 @@ typedef void (*Bizflow__Leads__V1__AssignmentEscalated_Closure)
 typedef void (*Bizflow__Leads__V1__LeadConverted_Closure)
                  (const Bizflow__Leads__V1__LeadConverted *message,
                   void *closure_data);
+typedef void (*Bizflow__Leads__V1__ScoringModel_Closure)
+                 (const Bizflow__Leads__V1__ScoringModel *message,
+                  void *closure_data);
+typedef void (*Bizflow__Leads__V1__ModelEvaluation_Closure)
+                 (const Bizflow__Leads__V1__ModelEvaluation *message,
+                  void *closure_data);
+typedef void (*Bizflow__Leads__V1__CalibrationBin_Closure)
+                 (const Bizflow__Leads__V1__CalibrationBin *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -634,6 +796,9 @@ extern const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_delivery__de
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_unassigned__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__assignment_escalated__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_converted__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__leads__v1__scoring_model__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__leads__v1__model_evaluation__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__leads__v1__calibration_bin__descriptor;
 
 PROTOBUF_C__END_DECLS
 

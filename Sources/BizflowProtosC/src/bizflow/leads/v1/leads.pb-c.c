@@ -457,6 +457,141 @@ void   bizflow__leads__v1__lead_converted__free_unpacked
   assert(message->base.descriptor == &bizflow__leads__v1__lead_converted__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   bizflow__leads__v1__scoring_model__init
+                     (Bizflow__Leads__V1__ScoringModel         *message)
+{
+  static const Bizflow__Leads__V1__ScoringModel init_value = BIZFLOW__LEADS__V1__SCORING_MODEL__INIT;
+  *message = init_value;
+}
+size_t bizflow__leads__v1__scoring_model__get_packed_size
+                     (const Bizflow__Leads__V1__ScoringModel *message)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__scoring_model__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__leads__v1__scoring_model__pack
+                     (const Bizflow__Leads__V1__ScoringModel *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__scoring_model__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__leads__v1__scoring_model__pack_to_buffer
+                     (const Bizflow__Leads__V1__ScoringModel *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__scoring_model__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Leads__V1__ScoringModel *
+       bizflow__leads__v1__scoring_model__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Leads__V1__ScoringModel *)
+     protobuf_c_message_unpack (&bizflow__leads__v1__scoring_model__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__leads__v1__scoring_model__free_unpacked
+                     (Bizflow__Leads__V1__ScoringModel *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__leads__v1__scoring_model__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   bizflow__leads__v1__model_evaluation__init
+                     (Bizflow__Leads__V1__ModelEvaluation         *message)
+{
+  static const Bizflow__Leads__V1__ModelEvaluation init_value = BIZFLOW__LEADS__V1__MODEL_EVALUATION__INIT;
+  *message = init_value;
+}
+size_t bizflow__leads__v1__model_evaluation__get_packed_size
+                     (const Bizflow__Leads__V1__ModelEvaluation *message)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__model_evaluation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__leads__v1__model_evaluation__pack
+                     (const Bizflow__Leads__V1__ModelEvaluation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__model_evaluation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__leads__v1__model_evaluation__pack_to_buffer
+                     (const Bizflow__Leads__V1__ModelEvaluation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__model_evaluation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Leads__V1__ModelEvaluation *
+       bizflow__leads__v1__model_evaluation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Leads__V1__ModelEvaluation *)
+     protobuf_c_message_unpack (&bizflow__leads__v1__model_evaluation__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__leads__v1__model_evaluation__free_unpacked
+                     (Bizflow__Leads__V1__ModelEvaluation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__leads__v1__model_evaluation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   bizflow__leads__v1__calibration_bin__init
+                     (Bizflow__Leads__V1__CalibrationBin         *message)
+{
+  static const Bizflow__Leads__V1__CalibrationBin init_value = BIZFLOW__LEADS__V1__CALIBRATION_BIN__INIT;
+  *message = init_value;
+}
+size_t bizflow__leads__v1__calibration_bin__get_packed_size
+                     (const Bizflow__Leads__V1__CalibrationBin *message)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__calibration_bin__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__leads__v1__calibration_bin__pack
+                     (const Bizflow__Leads__V1__CalibrationBin *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__calibration_bin__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__leads__v1__calibration_bin__pack_to_buffer
+                     (const Bizflow__Leads__V1__CalibrationBin *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__calibration_bin__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Leads__V1__CalibrationBin *
+       bizflow__leads__v1__calibration_bin__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Leads__V1__CalibrationBin *)
+     protobuf_c_message_unpack (&bizflow__leads__v1__calibration_bin__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__leads__v1__calibration_bin__free_unpacked
+                     (Bizflow__Leads__V1__CalibrationBin *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__leads__v1__calibration_bin__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_captured__field_descriptors[23] =
 {
   {
@@ -987,7 +1122,7 @@ const ProtobufCMessageDescriptor bizflow__leads__v1__score_reason__descriptor =
   (ProtobufCMessageInit) bizflow__leads__v1__score_reason__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_scored__field_descriptors[14] =
+static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_scored__field_descriptors[17] =
 {
   {
     "lead_id",
@@ -1157,6 +1292,42 @@ static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_scored__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "model_version",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadScored, model_version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_score",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadScored, model_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rules_score",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadScored, rules_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned bizflow__leads__v1__lead_scored__field_indices_by_name[] = {
   7,   /* field[7] = band */
@@ -1167,8 +1338,11 @@ static const unsigned bizflow__leads__v1__lead_scored__field_indices_by_name[] =
   3,   /* field[3] = firmographic */
   12,   /* field[12] = lead */
   0,   /* field[0] = lead_id */
+  15,   /* field[15] = model_score */
+  14,   /* field[14] = model_version */
   11,   /* field[11] = overridden */
   9,   /* field[9] = reasons */
+  16,   /* field[16] = rules_score */
   13,   /* field[13] = scored_at */
   10,   /* field[10] = scoring_version */
   1,   /* field[1] = tenant_id */
@@ -1177,7 +1351,7 @@ static const unsigned bizflow__leads__v1__lead_scored__field_indices_by_name[] =
 static const ProtobufCIntRange bizflow__leads__v1__lead_scored__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor bizflow__leads__v1__lead_scored__descriptor =
 {
@@ -1187,7 +1361,7 @@ const ProtobufCMessageDescriptor bizflow__leads__v1__lead_scored__descriptor =
   "Bizflow__Leads__V1__LeadScored",
   "bizflow.leads.v1",
   sizeof(Bizflow__Leads__V1__LeadScored),
-  14,
+  17,
   bizflow__leads__v1__lead_scored__field_descriptors,
   bizflow__leads__v1__lead_scored__field_indices_by_name,
   1,  bizflow__leads__v1__lead_scored__number_ranges,
@@ -1992,6 +2166,393 @@ const ProtobufCMessageDescriptor bizflow__leads__v1__lead_converted__descriptor 
   bizflow__leads__v1__lead_converted__field_indices_by_name,
   1,  bizflow__leads__v1__lead_converted__number_ranges,
   (ProtobufCMessageInit) bizflow__leads__v1__lead_converted__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__leads__v1__scoring_model__field_descriptors[11] =
+{
+  {
+    "tenant_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ScoringModel, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ScoringModel, version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trained_at",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ScoringModel, trained_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "features",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Bizflow__Leads__V1__ScoringModel, n_features),
+    offsetof(Bizflow__Leads__V1__ScoringModel, features),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weights",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Bizflow__Leads__V1__ScoringModel, n_weights),
+    offsetof(Bizflow__Leads__V1__ScoringModel, weights),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "intercept",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ScoringModel, intercept),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "means",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Bizflow__Leads__V1__ScoringModel, n_means),
+    offsetof(Bizflow__Leads__V1__ScoringModel, means),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scales",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Bizflow__Leads__V1__ScoringModel, n_scales),
+    offsetof(Bizflow__Leads__V1__ScoringModel, scales),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "evaluation",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ScoringModel, evaluation),
+    &bizflow__leads__v1__model_evaluation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trained_from",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ScoringModel, trained_from),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trained_until",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ScoringModel, trained_until),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__leads__v1__scoring_model__field_indices_by_name[] = {
+  8,   /* field[8] = evaluation */
+  3,   /* field[3] = features */
+  5,   /* field[5] = intercept */
+  6,   /* field[6] = means */
+  7,   /* field[7] = scales */
+  0,   /* field[0] = tenant_id */
+  2,   /* field[2] = trained_at */
+  9,   /* field[9] = trained_from */
+  10,   /* field[10] = trained_until */
+  1,   /* field[1] = version */
+  4,   /* field[4] = weights */
+};
+static const ProtobufCIntRange bizflow__leads__v1__scoring_model__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor bizflow__leads__v1__scoring_model__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.ScoringModel",
+  "ScoringModel",
+  "Bizflow__Leads__V1__ScoringModel",
+  "bizflow.leads.v1",
+  sizeof(Bizflow__Leads__V1__ScoringModel),
+  11,
+  bizflow__leads__v1__scoring_model__field_descriptors,
+  bizflow__leads__v1__scoring_model__field_indices_by_name,
+  1,  bizflow__leads__v1__scoring_model__number_ranges,
+  (ProtobufCMessageInit) bizflow__leads__v1__scoring_model__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__leads__v1__model_evaluation__field_descriptors[10] =
+{
+  {
+    "train_leads",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, train_leads),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "holdout_leads",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, holdout_leads),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_auc",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, model_auc),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rules_auc",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, rules_auc),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_brier",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, model_brier),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rules_brier",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, rules_brier),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_top_decile_lift",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, model_top_decile_lift),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rules_top_decile_lift",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, rules_top_decile_lift),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibration",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, n_calibration),
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, calibration),
+    &bizflow__leads__v1__calibration_bin__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "conversion_rate",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__ModelEvaluation, conversion_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__leads__v1__model_evaluation__field_indices_by_name[] = {
+  8,   /* field[8] = calibration */
+  9,   /* field[9] = conversion_rate */
+  1,   /* field[1] = holdout_leads */
+  2,   /* field[2] = model_auc */
+  4,   /* field[4] = model_brier */
+  6,   /* field[6] = model_top_decile_lift */
+  3,   /* field[3] = rules_auc */
+  5,   /* field[5] = rules_brier */
+  7,   /* field[7] = rules_top_decile_lift */
+  0,   /* field[0] = train_leads */
+};
+static const ProtobufCIntRange bizflow__leads__v1__model_evaluation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor bizflow__leads__v1__model_evaluation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.ModelEvaluation",
+  "ModelEvaluation",
+  "Bizflow__Leads__V1__ModelEvaluation",
+  "bizflow.leads.v1",
+  sizeof(Bizflow__Leads__V1__ModelEvaluation),
+  10,
+  bizflow__leads__v1__model_evaluation__field_descriptors,
+  bizflow__leads__v1__model_evaluation__field_indices_by_name,
+  1,  bizflow__leads__v1__model_evaluation__number_ranges,
+  (ProtobufCMessageInit) bizflow__leads__v1__model_evaluation__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor bizflow__leads__v1__calibration_bin__field_descriptors[3] =
+{
+  {
+    "predicted",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__CalibrationBin, predicted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "observed",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__CalibrationBin, observed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leads",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__CalibrationBin, leads),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__leads__v1__calibration_bin__field_indices_by_name[] = {
+  2,   /* field[2] = leads */
+  1,   /* field[1] = observed */
+  0,   /* field[0] = predicted */
+};
+static const ProtobufCIntRange bizflow__leads__v1__calibration_bin__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor bizflow__leads__v1__calibration_bin__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.CalibrationBin",
+  "CalibrationBin",
+  "Bizflow__Leads__V1__CalibrationBin",
+  "bizflow.leads.v1",
+  sizeof(Bizflow__Leads__V1__CalibrationBin),
+  3,
+  bizflow__leads__v1__calibration_bin__field_descriptors,
+  bizflow__leads__v1__calibration_bin__field_indices_by_name,
+  1,  bizflow__leads__v1__calibration_bin__number_ranges,
+  (ProtobufCMessageInit) bizflow__leads__v1__calibration_bin__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue bizflow__leads__v1__lead_source__enum_values_by_number[9] =
