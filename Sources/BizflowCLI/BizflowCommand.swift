@@ -8,7 +8,7 @@ public struct BizflowCommand: AsyncParsableCommand {
         abstract: "Event-driven business workflows on Kafka: leads and orders through tiers of Swift actors.",
         subcommands: [
             BrokerCommand.self, TopologyCommand.self, RunCommand.self, DLQCommand.self, ProduceCommand.self, TailCommand.self,
-            ProjectionsCommand.self, AnalyticsCommand.self, ServeCommand.self, KeysCommand.self, DemoCommand.self, OpsCommand.self, ChaosCommand.self, BenchCommand.self, BenchRawCommand.self,
+            ProjectionsCommand.self, AnalyticsCommand.self, ServeCommand.self, KeysCommand.self, ModelCommand.self, DemoCommand.self, OpsCommand.self, ChaosCommand.self, BenchCommand.self, BenchRawCommand.self,
         ])
 
     public init() {}

@@ -22,7 +22,7 @@ extension Projection {
         """
 
     static func leadCaptured(_ e: LeadCaptured, _ context: Context) -> [PostgresStatement] {
-        [PostgresStatement(upsertLead, leadColumns(e, context)), features(e, context)]
+        [PostgresStatement(upsertLead, leadColumns(e, context))]
     }
 
     /// One upsert for the lead's snapshot and its score (the lead may not have been projected yet), one history row.
@@ -229,7 +229,8 @@ extension Projection {
 }
 
 extension Projection {
-    /// The lead's model features as captured (what `bizflow model train` reads), as JSON.
+    /// The lead's model features as scored (normalised, as the scoring tier reads them: what `bizflow model train`
+    /// reads), as JSON.
     static func features(_ lead: LeadCaptured, _ context: Context) -> PostgresStatement {
         let json = """
             {"company_size":\(lead.companySize),"job_title":\(quoted(lead.jobTitle)),"industry":\(quoted(lead.industry)),\

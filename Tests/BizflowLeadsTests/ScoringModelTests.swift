@@ -1,4 +1,8 @@
-import BizflowLeads
+import BizflowEvents
+import BizflowRuntime
+@testable import BizflowLeads
+import BizflowKafka
+import BizflowTestSupport
 import BizflowWorkload
 import Foundation
 import Testing
@@ -57,5 +61,98 @@ struct ScoringModelTests {
         #expect(ScoreMetrics.auc(predicted, holdout.map(\.converted)) > 0.75)
         let rate = Double(holdout.filter(\.converted).count) / Double(holdout.count)
         #expect(abs(predicted.reduce(0, +) / Double(predicted.count) - rate) < 0.05, "calibrated on average")
+    }
+}
+
+@Suite("The scoring tier with published models")
+struct ScoringTierModelTests {
+    /// A model that likes visits: one weight on `website_visits_log`.
+    static func model(tenant: String = "acme", features: [String] = LeadFeatures.names) -> ScoringModel {
+        ScoringModel.with {
+            $0.tenantID = tenant
+            $0.version = "\(tenant)-v1"
+            $0.features = features
+            $0.weights = features.map { $0 == "website_visits_log" ? 2.0 : 0 }
+            $0.intercept = -1
+            $0.means = features.map { _ in 0 }
+            $0.scales = features.map { _ in 1 }
+        }
+    }
+
+    func scored(_ mode: String, weight: Double = 0.5, tenant: String = "acme", publish: ScoringModel? = model()) async throws -> LeadScored {
+        var config = try shippedScoring()
+        if mode != "none" {
+            config.models = .init(default: .rules, tenants: ["acme": .init(mode: .init(rawValue: mode)!, modelWeight: weight)])
+        }
+        let tier = ScoringTier(config: config)
+        if let publish {
+            await tier.global(InboundEvent(
+                envelope: EventEnvelope(source: "test", type: ScoringModel.eventType, tenantID: publish.tenantID), event: publish,
+                topic: "scoring.models", partition: 0, offset: 0, key: publish.tenantID))
+        }
+        var input = lead("L-1") { $0.websiteVisits = 20; $0.tenantID = tenant }
+        input.tenantID = tenant
+        var state = TierState.detached()
+        let emits = try await tier.handle(
+            InboundEvent(
+                envelope: EventEnvelope(source: "test", type: LeadCaptured.eventType, tenantID: tenant), event: input,
+                topic: "leads.captured", partition: 0, offset: 0, key: "L-1", payload: try input.serializedBytes()),
+            state: &state, now: Date())
+        return try LeadScored(serializedBytes: try #require(emits.first?.encoded))
+    }
+
+    @Test("blend, model and shadow: the total as the mode says, the model's score, version and reasons beside the rules'")
+    func modes() async throws {
+        let rules = try await scored("rules")
+        #expect(rules.modelVersion.isEmpty && rules.modelScore == 0, "rules mode ignores the model")
+        let probability = 1 / (1 + exp(-(-1 + 2 * log(21.0))))
+        let modelScore = Int32((probability * 100).rounded())
+        let blend = try await scored("blend", weight: 0.25)
+        #expect(blend.modelVersion == "acme-v1" && blend.modelScore == modelScore && blend.rulesScore == rules.total)
+        #expect(blend.total == Int32((0.25 * Double(modelScore) + 0.75 * Double(rules.total)).rounded()))
+        #expect(blend.reasons.contains { $0.component == "model" && $0.factor == "website_visits_log" && $0.points > 0 })
+        #expect(try await scored("model").total == modelScore)
+        let shadow = try await scored("shadow")
+        #expect(shadow.total == rules.total && shadow.modelScore == modelScore)
+        #expect(try await scored("blend", tenant: "globex").modelVersion.isEmpty, "another tenant has no model")
+        #expect(try await scored("blend", publish: Self.model(features: ["old_feature"])).modelVersion.isEmpty,
+                "a model of other features is ignored")
+    }
+}
+
+@Suite("A published model reaches running scoring processes")
+struct ModelPublishingTests {
+    @Test("a model published on scoring.models is used by a running scoring tier without a restart")
+    func pickedUpWhileRunning() async throws {
+        let broker = try EmbeddedBroker(logger: testLogger())
+        let topics = LeadTopics(prefix: uniqueTopic("models") + ".")
+        for topic in [topics.captured, topics.captured + ".dlq", topics.scored, topics.named("scoring.changelog"), topics.named("scoring.models")] {
+            try broker.createTopic(topic, partitions: topic.hasSuffix("models") ? 1 : 3)
+        }
+        var config = try shippedScoring()
+        config.models = .init(default: .rules, tenants: ["acme": .init(mode: .blend, modelWeight: 0.5)])
+        var settings = TierSettings(
+            name: "scoring", groupID: topics.named("scoring"), inputs: [topics.captured], changelog: topics.named("scoring.changelog"),
+            kafka: broker.kafkaConfig, instanceID: "0")
+        settings.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
+        let runner = TierRunner(settings: settings, tier: ScoringTier(config: config, topics: topics), logger: testLogger())
+        let task = Task { try await runner.run() }
+        let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
+        _ = try await producer.send(try EventRecord.make(lead("before"), source: "test", topic: topics.captured).0)
+        let first = try await read(broker, topic: topics.scored, count: 1)
+        #expect(try LeadScored(serializedBytes: first[0].value).modelVersion.isEmpty, "no model yet: the rules")
+
+        _ = try await producer.send(try EventRecord.make(ScoringTierModelTests.model(), source: "test", topic: topics.named("scoring.models")).0)
+        // Leads keep coming until one is scored with the model (the process reads the model when it reads it).
+        var usedModel = false
+        for sent in 1...60 where !usedModel {
+            _ = try await producer.send(try EventRecord.make(lead("after-\(sent)"), source: "test", topic: topics.captured).0)
+            let scored = try await read(broker, topic: topics.scored, count: sent + 1)
+            usedModel = scored.contains { (try? LeadScored(serializedBytes: $0.value))?.modelVersion == "acme-v1" }
+        }
+        #expect(usedModel, "a lead scored after the model was published carries its version")
+        runner.stop()
+        try await task.value
+        await producer.close()
     }
 }

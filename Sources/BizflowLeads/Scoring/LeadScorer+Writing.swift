@@ -6,7 +6,7 @@ extension LeadScorer {
     /// unset); `override` is a person's score, put before the rules' reasons.
     func write(
         _ lead: LeadCapturedView, _ bytes: UnsafeRawBufferPointer, activity: Activity, override: ScoreOverrideEntry?,
-        scoredAt: [UInt8]?, to writer: inout WireWriter
+        scoredAt: [UInt8]?, model: ModelPart? = nil, to writer: inout WireWriter
     ) {
         var reasons = ReasonCandidates()
         func reason(_ component: StaticString, _ factor: StaticString, _ points: Int, _ detail: ReasonCandidates.Detail) {
@@ -66,7 +66,8 @@ extension LeadScorer {
         let weighted =
             (Double(demographic) * w.demographic + Double(firmographic) * w.firmographic
                 + Double(behavioural) * w.behavioural + Double(engagement) * w.engagement) / weightSum
-        let total = clamp(Int(weighted.rounded()))
+        let rulesTotal = clamp(Int(weighted.rounded()))
+        let total = model.map { clamp($0.total(rules: rulesTotal)) } ?? rulesTotal
         let disqualified = disqualification(lead, bytes)
 
         writer.bytes(1, UnsafeRawBufferPointer(rebasing: bytes[lead.leadID]))
@@ -99,6 +100,14 @@ extension LeadScorer {
                 writeReason(reasons[index], lead, bytes, to: &writer)
             }
         }
+        for (feature, contribution) in model?.reasons ?? [] {
+            writer.message(10) { reason in
+                reason.text(1, "model")
+                reason.string(2, feature)
+                reason.int32(3, Int32((contribution * 10).rounded()))  // tenths of the logit
+                reason.string(4, "model \(model!.version)")
+            }
+        }
         writer.bytes(11, version)
         writer.bool(12, override != nil)
         if let scoredAt {
@@ -106,6 +115,32 @@ extension LeadScorer {
             writer.varint(UInt64(scoredAt.count))
             writer.bytes.append(contentsOf: scoredAt)
         }
+        if let model {
+            writer.string(15, model.version)
+            writer.int32(16, Int32(model.score))
+            writer.int32(17, Int32(rulesTotal))
+        }
+    }
+
+    /// The model's view of the lead `lead` reads from `bytes`, with its engagement since.
+    func features(_ lead: LeadCapturedView, _ bytes: UnsafeRawBufferPointer, activity: Activity) -> LeadFeatures {
+        var features = LeadFeatures()
+        features.companySize = Int(lead.companySize)
+        features.industry = ASCIIText.string(bytes, lead.industry)
+        features.jobTitle = ASCIIText.string(bytes, lead.jobTitle)
+        features.country = ASCIIText.string(bytes, lead.country)
+        features.source = Int(lead.source)
+        features.budgetMinor = lead.budget == nil ? 0 : lead.budgetAmountMinor
+        features.timeline = Int(lead.timeline)
+        features.services = lead.serviceCount
+        features.websiteVisits = Int(lead.websiteVisits) + activity.visits
+        features.contentDownloads = Int(lead.contentDownloads) + activity.downloads
+        features.emailOpens = Int(lead.emailOpens) + activity.opens
+        features.clicks = activity.clicks
+        features.replies = activity.replies
+        features.meetings = activity.meetings
+        features.consentGranted = lead.marketingConsent == Int32(Consent.granted.rawValue)
+        return features
     }
 
     private func writeReason(

@@ -109,9 +109,11 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
     public var disqualify: Disqualify
     /// How many reasons the scored event carries.
     public var topReasons: Int
+    /// How published scoring models take part, per tenant (absent: the rules alone).
+    public var models: Models?
 
     enum CodingKeys: String, CodingKey {
-        case version, weights, bands, demographic, firmographic, behavioural, engagement, disqualify
+        case version, weights, bands, demographic, firmographic, behavioural, engagement, disqualify, models
         case topReasons = "top_reasons"
     }
 
@@ -136,6 +138,6 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
             problems.append("bands must satisfy 100 >= hot > warm > cold >= 0")
         }
         if topReasons < 1 { problems.append("top_reasons must be at least 1") }
-        return problems
+        return problems + modelProblems()
     }
 }

@@ -17,6 +17,8 @@ public actor ScoringTier: Tier {
     private var text: [UInt8] = []
     /// The encoded `scored_at` for the last `now` (a batch shares one).
     private var stamp: (now: Date, bytes: [UInt8]) = (.distantPast, [])
+    /// The latest published scoring model per tenant (from `scoring.models`, read whole by every process).
+    private var models: [String: (version: String, model: LogisticModel)] = [:]
 
     public init(config: ScoringConfig, topics: LeadTopics = LeadTopics()) {
         scorer = LeadScorer(config: config)
@@ -88,10 +90,31 @@ public actor ScoringTier: Tier {
         let override = state.value(ScoreOverrideEntry.self, Self.overrides, key)
         if stamp.now != now { stamp = (now, try Google_Protobuf_Timestamp(date: now).serializedBytes()) }
         var writer = WireWriter(capacity: raw.count + 512)
-        scorer.write(view, raw, activity: activity, override: override, scoredAt: stamp.bytes, to: &writer)
+        let model = modelPart(view, raw, activity: activity)
+        scorer.write(view, raw, activity: activity, override: override, scoredAt: stamp.bytes, model: model, to: &writer)
         writer.bytes(LeadScored.leadField, raw)
         return Emit(encoded: writer.bytes, of: LeadScored.self, key: ASCIIText.string(raw, view.leadID), to: topics.scored)
     }
+
+    /// The model's part in this lead's score, when its tenant's mode uses one and one is published.
+    private func modelPart(_ view: LeadCapturedView, _ raw: UnsafeRawBufferPointer, activity: LeadScorer.Activity) -> ModelPart? {
+        guard !models.isEmpty else { return nil }
+        let tenant = ASCIIText.string(raw, view.tenantID)
+        let (mode, weight) = scorer.config.modelMode(for: tenant)
+        guard mode != .rules, let published = models[tenant] else { return nil }
+        return ModelPart(
+            published.model, version: published.version, mode: mode, weight: weight,
+            features: scorer.features(view, raw, activity: activity))
+    }
+
+    /// Published models: the latest per tenant replaces the one before (a model of other features is ignored, with
+    /// the rules scoring until one of this build's features comes).
+    public func global(_ input: InboundEvent) async {
+        guard let published = input.event as? ScoringModel, let model = LogisticModel(published) else { return }
+        models[published.tenantID] = (published.version, model)
+    }
+
+    public nonisolated var globalTopics: [String] { [topics.named("scoring.models")] }
 
     private func override(_ command: ScoreOverride, key: String, state: inout TierState, now: Date) throws -> Emit {
         var problems: [String] = []

@@ -55,6 +55,8 @@ public actor TierRunner: Service {
         member = settings.members?.join(group: settings.groupID, tier: settings.name, instance: settings.instanceID)
         let consumer = try makeConsumer()
         self.consumer = consumer
+        let globals = try GlobalReader.start(tier, settings: settings, logger: logger)
+        defer { globals?.cancel() }
         logger.info(
             "tier started",
             metadata: ["group": "\(settings.groupID)", "inputs": "\(settings.inputs)", "mode": "\(settings.mode.rawValue)"])

@@ -13,10 +13,22 @@ public protocol Tier: Actor {
     /// Whether an entry may be forgotten once its key has gone `TierSettings.stateTTL` without a change: true for
     /// settled work (a closed assignment, a decided case), never for live work or totals (stock, workload).
     nonisolated func mayExpire(store: String, value: [UInt8]) -> Bool
+
+    /// Topics every process of the tier reads whole, from the beginning, outside its consumer group and its
+    /// transactions: configuration that every partition needs, such as published models (`global(_:)` gets them).
+    nonisolated var globalTopics: [String] { get }
+
+    /// An event of a global topic (in topic order; again from the beginning after a restart). Not part of any batch:
+    /// it changes what later batches do, never the state.
+    func global(_ input: InboundEvent) async
 }
 
 extension Tier {
     public func fire(_ timer: DurableTimer, state: inout TierState, now: Date) async throws -> [Emit] { [] }
 
     public nonisolated func mayExpire(store: String, value: [UInt8]) -> Bool { false }
+
+    public nonisolated var globalTopics: [String] { [] }
+
+    public func global(_ input: InboundEvent) async {}
 }
