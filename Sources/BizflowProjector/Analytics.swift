@@ -83,6 +83,33 @@ public enum Analytics {
                 FROM fulfilment_latency WHERE day >= $1::date AND day < $2::date
                 """),
         Report(
+            name: "model",
+            summary: "scoring models against the rules on projected outcomes (leads both scored, shadow or blend): AUC and top-decile lift of each",
+            sql: """
+                WITH ranked AS (
+                  SELECT model_version, converted,
+                         rank() OVER (PARTITION BY model_version ORDER BY model_score)
+                           + (count(*) OVER (PARTITION BY model_version, model_score) - 1) / 2.0 AS model_rank,
+                         rank() OVER (PARTITION BY model_version ORDER BY rules_score)
+                           + (count(*) OVER (PARTITION BY model_version, rules_score) - 1) / 2.0 AS rules_rank,
+                         ntile(10) OVER (PARTITION BY model_version ORDER BY model_score DESC) AS model_decile,
+                         ntile(10) OVER (PARTITION BY model_version ORDER BY rules_score DESC) AS rules_decile
+                  FROM model_comparison WHERE captured_at >= $1::date AND captured_at < $2::date
+                ), totals AS (
+                  SELECT model_version, count(*) AS leads, sum(converted::int) AS converted,
+                         sum(model_rank) FILTER (WHERE converted) AS model_ranks, sum(rules_rank) FILTER (WHERE converted) AS rules_ranks,
+                         avg(converted::int) FILTER (WHERE model_decile = 1) AS model_top, avg(converted::int) FILTER (WHERE rules_decile = 1) AS rules_top,
+                         avg(converted::int) AS rate
+                  FROM ranked GROUP BY model_version
+                )
+                SELECT model_version, leads, converted,
+                       round(((model_ranks - converted * (converted + 1) / 2.0) / nullif(converted * (leads - converted), 0))::numeric, 3) AS model_auc,
+                       round(((rules_ranks - converted * (converted + 1) / 2.0) / nullif(converted * (leads - converted), 0))::numeric, 3) AS rules_auc,
+                       round((model_top / nullif(rate, 0))::numeric, 2) AS model_top_decile_lift,
+                       round((rules_top / nullif(rate, 0))::numeric, 2) AS rules_top_decile_lift
+                FROM totals ORDER BY model_version
+                """),
+        Report(
             name: "attribution",
             summary: "revenue by lead source, first-touch and last-touch campaign: delivered orders of converted leads' customers, net of refunds, minor units",
             sql: """

@@ -4,7 +4,7 @@ import SwiftProtobuf
 
 /// Plays the people and carriers around the order pipeline for a `WorkloadPlan`: reviewers decide, operations cancel,
 /// carriers ship and deliver, customers return, and the warehouse restocks the scarce SKU once every scarce order
-/// has had its first answer; with `WorkloadPlan.engagementFollowsMessages`, leads open, click and answer the nurture
+/// has had its first answer; with `WorkloadPlan.Options.engagementFollowsMessages`, leads open, click and answer the nurture
 /// messages delivered to them. Feed it every event of orders.assessed, orders.reserved, orders.fulfilment and
 /// nurture.messages.
 public actor WorkloadDriver {

@@ -26,20 +26,15 @@ public struct WorkloadPlan: Sendable {
     public let scarceStock: Int64
     public let restock: Int64
 
-    /// Whether opens, clicks and replies answer the nurture messages actually delivered (`engagements(after:)`, played
-    /// by `WorkloadDriver`) rather than being sent with the leads.
-    public let engagementFollowsMessages: Bool
-    /// With `buyersFromLeads`: conversions to send through the gateway (`LeadConverted`, naming the customer id of an
+    public let options: Options
+    /// With `.buyersFromLeads`: conversions to send through the gateway (`LeadConverted`, naming the customer id of an
     /// order). The other converted leads with an order are linked by their email alone.
     public private(set) var conversions: [LeadConverted] = []
 
-    /// `buyersFromLeads`: normal orders come from converted leads (the order's customer email is the lead's), so
-    /// revenue can be attributed to where leads came from.
-    public init(
-        leads leadCount: Int, orders orderCount: Int, seed: UInt64, engagementFollowsMessages: Bool = false,
-        buyersFromLeads: Bool = false
-    ) {
-        self.engagementFollowsMessages = engagementFollowsMessages
+    public var engagementFollowsMessages: Bool { options.contains(.engagementFollowsMessages) }
+
+    public init(leads leadCount: Int, orders orderCount: Int, seed: UInt64, options: Options = []) {
+        self.options = options
         self.seed = seed
         var random = SeededRandom(seed)
         let now = Date()
@@ -80,7 +75,9 @@ public struct WorkloadPlan: Sendable {
             // Engagement: most leads open something, fewer click or reply, some convert, a few unsubscribe.
             for (kind, permille) in [(EngagementKind.emailOpen, 450), (.emailClick, 220), (.websiteVisit, 300), (.reply, 90),
                                      (.meetingBooked, 50), (.converted, 60), (.unsubscribed, 20)]
-            where random.next() % 1_000 < UInt64(permille) && !(engagementFollowsMessages && Self.answersMessages(kind)) {
+            where random.next() % 1_000 < UInt64(permille) && !(options.contains(.engagementFollowsMessages) && Self.answersMessages(kind))
+                && !(options.contains(.groundTruth) && kind == .converted)
+            {
                 engagements.append(LeadEngagement.with {
                     $0.engagementID = "eng-\(i)-\(kind.rawValue)"
                     $0.leadID = lead.leadID
@@ -152,7 +149,8 @@ public struct WorkloadPlan: Sendable {
             order.total = order.items.reduce(0) { $0 + Int64($1.quantity) * $1.unitPrice }
             orders.append(order)
         }
-        if buyersFromLeads { linkBuyers() }
+        if options.contains(.groundTruth) { convertByGroundTruth(&random, at: now) }
+        if options.contains(.buyersFromLeads) { linkBuyers() }
         for sku in Self.catalog {
             for warehouse in ["wh-berlin", "wh-newark", "wh-leeds"] {
                 stock.append(Self.adjustment(sku, warehouse, Int64(max(200, orderCount * 2)), id: "initial-\(sku)-\(warehouse)"))
@@ -171,6 +169,20 @@ public struct WorkloadPlan: Sendable {
             $0.warehouseID = warehouse
             $0.delta = delta
             $0.reason = reason
+        }
+    }
+
+    /// Conversions drawn from the hidden ground truth of each lead's features.
+    private mutating func convertByGroundTruth(_ random: inout SeededRandom, at now: Date) {
+        for lead in leads where Double(random.next() % 1_000_000) / 1_000_000 < GroundTruth.conversionProbability(lead) {
+            engagements.append(LeadEngagement.with {
+                $0.engagementID = "eng-\(lead.leadID)-\(EngagementKind.converted.rawValue)"
+                $0.leadID = lead.leadID
+                $0.tenantID = Self.tenant
+                $0.kind = .converted
+                $0.campaignID = lead.campaignID
+                $0.occurredAt = Google_Protobuf_Timestamp(date: now)
+            })
         }
     }
 

@@ -48,6 +48,15 @@ struct DemoTests {
         #expect((0..<links.count).allSatisfy { (links.int($0, "revenue") ?? 0) > 0 })
         let firstOrders = try await Analytics.run(try #require(Analytics.report(named: "first-orders")), tenant: "acme", database: database.connection)
         #expect(firstOrders.count > 0 && (0..<firstOrders.count).allSatisfy { firstOrders.double($0, "days_p50") != nil })
+        // Mid-run, a model learned the hidden ground truth and beat the rules on the latest leads; after it, leads were
+        // scored by both (shadow), which the model report compares on projected outcomes.
+        let models = try await Analytics.query(
+            "SELECT version, (evaluation->>'modelAuc')::float AS model_auc, (evaluation->>'rulesAuc')::float AS rules_auc FROM scoring_models",
+            tenant: "acme", database: database.connection)
+        #expect(models.count == 1 && models.value(0, "version") == "acme-demo-7")
+        #expect((models.double(0, "model_auc") ?? 0) > (models.double(0, "rules_auc") ?? 1), "\(models)")
+        let compared = try await Analytics.run(try #require(Analytics.report(named: "model")), tenant: "acme", database: database.connection)
+        #expect(compared.count == 1 && (compared.int(0, "leads") ?? 0) > 0, "leads scored by both after the model came")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Orders by status") && html.contains("Revenue by lead source") && !html.contains("http://cdn"))
         await database.connection.close()

@@ -127,7 +127,7 @@ struct ModelPublishingTests {
         let broker = try EmbeddedBroker(logger: testLogger())
         let topics = LeadTopics(prefix: uniqueTopic("models") + ".")
         for topic in [topics.captured, topics.captured + ".dlq", topics.scored, topics.named("scoring.changelog"), topics.named("scoring.models")] {
-            try broker.createTopic(topic, partitions: topic.hasSuffix("models") ? 1 : 3)
+            try broker.createTopic(topic, partitions: 3)
         }
         var config = try shippedScoring()
         config.models = .init(default: .rules, tenants: ["acme": .init(mode: .blend, modelWeight: 0.5)])

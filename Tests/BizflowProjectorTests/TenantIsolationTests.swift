@@ -10,6 +10,7 @@ struct TenantIsolationTests {
     static let views = [
         "lead_funnel", "conversion_by_source", "rep_performance", "campaign_effectiveness", "order_pipeline", "fraud_overview",
         "review_backlog", "backorders_by_sku", "fulfilment_latency", "revenue_daily", "engagement_attribution",
+        "order_attribution", "lead_first_orders", "model_comparison",
     ]
 
     /// Two tenants' worth of every event, projected directly.

@@ -96,7 +96,7 @@ struct DemoCommand: AsyncParsableCommand {
         let gatewayApp = gateway.application { port in await gatewayPort.set(port) }
         let key = try await APIKeys.create(tenant: WorkloadPlan.tenant, name: "demo", database: connection)
 
-        let plan = WorkloadPlan(leads: leads, orders: orders, seed: seed, engagementFollowsMessages: true, buyersFromLeads: true)
+        let plan = WorkloadPlan(leads: leads, orders: orders, seed: seed, options: .demo)
         try FileManager.default.createDirectory(
             atPath: (report as NSString).deletingLastPathComponent.isEmpty ? "." : (report as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true)

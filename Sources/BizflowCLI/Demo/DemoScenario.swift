@@ -50,6 +50,7 @@ struct DemoScenario: Service {
         try await sendLeads(try await gatewayURL())
         try await send(plan.engagements, "leads.engagement")
         try await sendConversions(try await gatewayURL())
+        try await trainModel(send: send)
         print("▶ \(plan.engagements.count) engagement events straight to Kafka (visits, meetings, conversions); opens, clicks and replies answer the nurture messages as they are delivered")
         for start in stride(from: 0, to: plan.orders.count, by: 100) {
             try await send(Array(plan.orders[start..<min(start + 100, plan.orders.count)]), "orders.placed")
@@ -163,7 +164,7 @@ struct DemoScenario: Service {
         }
     }
 
-    private func waitFor(_ what: String, total: Int64, _ count: @Sendable () async throws -> Int64) async throws {
+    func waitFor(_ what: String, total: Int64, _ count: @Sendable () async throws -> Int64) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         while try await count() < total {
             guard ContinuousClock.now < deadline else { throw DemoError("\(what) did not reach the read models in 2 minutes") }
