@@ -7,7 +7,7 @@ import Foundation
 /// outcomes, and the demo shows how much better than the rules that model ranks the latest leads.
 enum GroundTruth {
     static func conversionProbability(_ lead: LeadCaptured) -> Double {
-        var z = -3.2
+        var z = -4.3
         z += 0.55 * log1p(Double(lead.websiteVisits))
         if ["logistics", "manufacturing"].contains(lead.industry) { z += 1.1 }
         if (100...1_000).contains(lead.companySize) { z += 0.7 }

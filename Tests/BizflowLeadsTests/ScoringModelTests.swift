@@ -64,6 +64,28 @@ struct ScoringModelTests {
     }
 }
 
+extension ScoringModelTests {
+    @Test("cross-validation penalises hard when outcomes are noise and lightly when many leads carry a signal")
+    func penaltyFollowsTheEvidence() {
+        var random = SeededRandom(11)
+        func lead() -> LeadFeatures {
+            var lead = LeadFeatures()
+            lead.websiteVisits = Int(random.next() % 30)
+            lead.industry = random.pick(["software", "finance", "retail", "logistics"])
+            lead.country = random.pick(["US", "DE", "GB", "JP"])
+            return lead
+        }
+        let noise = (0..<200).map { _ in (features: lead().vector, converted: random.next() % 5 == 0) }
+        let signal = (0..<1_500).map { _ in
+            let features = lead()
+            let z = -3 + 0.15 * Double(features.websiteVisits)
+            return (features: features.vector, converted: Double(random.next() % 10_000) / 10_000 < 1 / (1 + exp(-z)))
+        }
+        let (noisy, informed) = (LogisticModel.crossValidatedPenalty(noise), LogisticModel.crossValidatedPenalty(signal))
+        #expect(noisy >= 30 && informed <= 3, "noise: \(noisy), signal: \(informed)")
+    }
+}
+
 @Suite("The scoring tier with published models")
 struct ScoringTierModelTests {
     /// A model that likes visits: one weight on `website_visits_log`.
@@ -86,9 +108,16 @@ struct ScoringTierModelTests {
         }
         let tier = ScoringTier(config: config)
         if let publish {
-            await tier.global(InboundEvent(
-                envelope: EventEnvelope(source: "test", type: ScoringModel.eventType, tenantID: publish.tenantID), event: publish,
-                topic: "scoring.models", partition: 0, offset: 0, key: publish.tenantID))
+            // A model of other features is refused with the reason (the runtime logs it and the rules go on scoring).
+            let refusal: (any Error)?
+            do {
+                try await tier.global(InboundEvent(
+                    envelope: EventEnvelope(source: "test", type: ScoringModel.eventType, tenantID: publish.tenantID), event: publish,
+                    topic: "scoring.models", partition: 0, offset: 0, key: publish.tenantID))
+                refusal = nil
+            } catch { refusal = error }
+            #expect((refusal == nil) == (publish.features == LeadFeatures.names))
+            #expect(refusal.map { "\($0)".contains("not this build's") } ?? true)
         }
         var input = lead("L-1") { $0.websiteVisits = 20; $0.tenantID = tenant }
         input.tenantID = tenant

@@ -42,8 +42,10 @@ public struct LeadFeatures: Sendable, Equatable {
         + (industries + ["other"]).map { "industry_\($0)" }
         + ["c_level", "vp_director", "manager", "individual", "other"].map { "seniority_\($0)" }
         + (countries + ["other"]).map { "country_\($0.lowercased())" }
-        + (0...8).map { "source_\($0)" }
-        + (0...5).map { "timeline_\($0)" }
+        + ["unspecified", "web_form", "referral", "event", "paid_ads", "chat", "partner", "organic_search", "outbound"]
+            .map { "source_\($0)" }
+        + ["unspecified", "immediate", "within_3_months", "within_6_months", "within_12_months", "exploring"]
+            .map { "timeline_\($0)" }
 
     /// The features as numbers, in `names` order (counts on a log scale, categories one-hot).
     public var vector: [Double] {

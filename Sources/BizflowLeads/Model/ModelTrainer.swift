@@ -40,7 +40,8 @@ public enum ModelTrainer {
                 throw Refusal(description: "the \(name) leads hold \(converted) conversions among \(part.count) leads: a model needs at least 5 of each outcome (widen --since/--until, or wait for more outcomes)")
             }
         }
-        let model = LogisticModel.train(train.map { ($0.features.vector, $0.converted) })
+        let trainingRows = train.map { (features: $0.features.vector, converted: $0.converted) }
+        let model = LogisticModel.train(trainingRows, lambda: LogisticModel.crossValidatedPenalty(trainingRows))
         let outcomes = test.map(\.converted)
         let predicted = test.map { model.probability($0.features.vector) }
         let rules = test.map { Double($0.rulesScore) }

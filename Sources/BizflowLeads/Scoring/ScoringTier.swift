@@ -109,8 +109,9 @@ public actor ScoringTier: Tier {
 
     /// Published models: the latest per tenant replaces the one before (a model of other features is ignored, with
     /// the rules scoring until one of this build's features comes).
-    public func global(_ input: InboundEvent) async {
-        guard let published = input.event as? ScoringModel, let model = LogisticModel(published) else { return }
+    public func global(_ input: InboundEvent) async throws {
+        guard let published = input.event as? ScoringModel else { return }
+        guard let model = LogisticModel(published) else { throw ModelMismatch(version: published.version, features: published.features.count) }
         models[published.tenantID] = (published.version, model)
     }
 

@@ -20,13 +20,13 @@ enum GlobalReader {
                 for message in batch {
                     do {
                         let (envelope, event) = try EventRecord.decode(message)
-                        await tier.global(
+                        try await tier.global(
                             InboundEvent(
                                 envelope: envelope, event: event, topic: message.topic, partition: message.partition,
                                 offset: message.offset, key: message.keyString ?? event.eventKey, payload: message.value))
                     } catch {
                         logger.warning(
-                            "a record of a global topic cannot be read: skipped",
+                            "a record of a global topic cannot be used: skipped",
                             metadata: ["topic": "\(message.topic)", "offset": "\(message.offset)", "error": "\(error)"])
                     }
                 }

@@ -19,8 +19,8 @@ public protocol Tier: Actor {
     nonisolated var globalTopics: [String] { get }
 
     /// An event of a global topic (in topic order; again from the beginning after a restart). Not part of any batch:
-    /// it changes what later batches do, never the state.
-    func global(_ input: InboundEvent) async
+    /// it changes what later batches do, never the state. An error says why the event was ignored (logged, skipped).
+    func global(_ input: InboundEvent) async throws
 }
 
 extension Tier {
@@ -30,5 +30,5 @@ extension Tier {
 
     public nonisolated var globalTopics: [String] { [] }
 
-    public func global(_ input: InboundEvent) async {}
+    public func global(_ input: InboundEvent) async throws {}
 }
