@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "bizflow", targets: ["bizflow"]),
         .executable(name: "bizflow-emit", targets: ["bizflow-emit"]),
+        .executable(name: "bizflow-lab", targets: ["bizflow-lab"]),
         .library(name: "BizflowKafka", targets: ["BizflowKafka"]),
         .library(name: "BizflowEvents", targets: ["BizflowEvents"]),
     ],
@@ -123,8 +124,6 @@ let package = Package(
             dependencies: [
                 "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads", "BizflowOrders",
                 "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowGateway", "BizflowWorkload", "BizflowHTTP",
-                "RawLibrdkafka", "RawLibpq",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -134,6 +133,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "bizflow", dependencies: ["BizflowCLI"]),
+        // The lab, apart from the product: the load bench, the fault-injection suite, the C references they measure
+        // against, and `run` with fault hooks installed. `bizflow-lab` has every `bizflow` command besides its own.
+        .target(
+            name: "BizflowLab",
+            dependencies: [
+                "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads",
+                "BizflowOrders", "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowWorkload",
+                "RawLibrdkafka", "RawLibpq",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "bizflow-lab", dependencies: ["BizflowLab"]),
         // The references `bizflow bench` and the benchmarks measure against: the same loops on the C APIs, no Swift.
         .target(name: "RawLibrdkafka", path: "Benchmarks/RawLibrdkafka", linkerSettings: [.linkedLibrary("rdkafka")]),
         .target(name: "RawLibpq", path: "Benchmarks/RawLibpq", linkerSettings: [.linkedLibrary("pq")]),
@@ -190,6 +205,7 @@ let package = Package(
                 "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
                 "BizflowOrders", "BizflowHTTP", "BizflowProjector", .product(name: "Yams", package: "Yams"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
     ]

@@ -1,4 +1,4 @@
-"""An exactly-once scoring tier in Python: the peer `bizflow bench` measures the Swift scoring tier against.
+"""An exactly-once scoring tier in Python: the peer `bizflow-lab bench` measures the Swift scoring tier against.
 
 It does per event what `bizflow run scoring` does for a captured lead, on confluent-kafka (librdkafka):
 read the CloudEvents headers and check them (spec version, content type, RFC 3339 time, required ids, the type the

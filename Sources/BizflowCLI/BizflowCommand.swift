@@ -1,4 +1,7 @@
 import ArgumentParser
+import BizflowKafka
+import BizflowTopology
+import Foundation
 import Logging
 
 /// The `bizflow` command line.
@@ -8,31 +11,36 @@ public struct BizflowCommand: AsyncParsableCommand {
         abstract: "Event-driven business workflows on Kafka: leads and orders through tiers of Swift actors.",
         subcommands: [
             BrokerCommand.self, TopologyCommand.self, RunCommand.self, DLQCommand.self, ProduceCommand.self, TailCommand.self,
-            ProjectionsCommand.self, AnalyticsCommand.self, ServeCommand.self, KeysCommand.self, ModelCommand.self, DemoCommand.self, OpsCommand.self, ChaosCommand.self, BenchCommand.self, BenchRawCommand.self,
+            ProjectionsCommand.self, AnalyticsCommand.self, ServeCommand.self, KeysCommand.self, ModelCommand.self,
+            DemoCommand.self, OpsCommand.self,
         ])
 
     public init() {}
 }
 
 /// Options every Kafka-facing command takes.
-struct KafkaOptions: ParsableArguments {
-    @Option(help: "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092).")
-    var bootstrap: String?
+package struct KafkaOptions: ParsableArguments {
+    package init() {}
 
-    @OptionGroup var logging: LoggingOptions
+    @Option(help: "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092).")
+    package var bootstrap: String?
+
+    @OptionGroup package var logging: LoggingOptions
 
     /// The client configuration: the flag, else the environment (`KAFKA_*`).
-    func kafkaConfig() throws -> KafkaConfig { try KafkaConfig.fromEnvironment(bootstrap: bootstrap) }
+    package func kafkaConfig() throws -> KafkaConfig { try KafkaConfig.fromEnvironment(bootstrap: bootstrap) }
 
-    func logger(_ label: String) -> Logger { logging.logger(label) }
+    package func logger(_ label: String) -> Logger { logging.logger(label) }
 }
 
 /// The log level option, and the logger it makes.
-struct LoggingOptions: ParsableArguments {
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .warning
+package struct LoggingOptions: ParsableArguments {
+    package init() {}
 
-    func logger(_ label: String) -> Logger {
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    package var logLevel: Logger.Level = .warning
+
+    package func logger(_ label: String) -> Logger {
         var logger = Logger(label: label)
         logger.logLevel = logLevel
         return logger
@@ -40,16 +48,18 @@ struct LoggingOptions: ParsableArguments {
 }
 
 /// The topology file option.
-struct TopologyOptions: ParsableArguments {
+package struct TopologyOptions: ParsableArguments {
+    package init() {}
+
     @Option(help: "Topology file (default: $BIZFLOW_TOPOLOGY or Topology/topology.yaml).")
-    var topology: String?
+    package var topology: String?
 
-    var path: String { topology ?? ProcessInfo.processInfo.environment["BIZFLOW_TOPOLOGY"] ?? "Topology/topology.yaml" }
+    package var path: String { topology ?? ProcessInfo.processInfo.environment["BIZFLOW_TOPOLOGY"] ?? "Topology/topology.yaml" }
 
-    func load() throws -> Topology { try Topology.load(path: path) }
+    package func load() throws -> Topology { try Topology.load(path: path) }
 
     /// Loads the topology and refuses it, printing every problem with its line, unless it is consistent.
-    func loadChecked() throws -> Topology {
+    package func loadChecked() throws -> Topology {
         let topology = try load()
         let problems = topology.problems()
         for problem in problems { printError(problem.description) }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BizflowKafka
+import Foundation
 import Logging
 import ServiceLifecycle
 

@@ -1,5 +1,7 @@
 import BizflowEvents
+import BizflowKafka
 import BizflowRuntime
+import Foundation
 
 /// Formats consumed records as one JSON object per line.
 public enum EventPrinter {

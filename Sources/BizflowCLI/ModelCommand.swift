@@ -5,6 +5,7 @@ import BizflowLeads
 import BizflowPostgres
 import BizflowProjector
 import BizflowRuntime
+import BizflowTopology
 import Foundation
 
 /// `bizflow model train`: a scoring model learned from a tenant's outcomes, evaluated against the rules and published

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BizflowKafka
 import BizflowTopology
 import Foundation
 
@@ -50,7 +51,7 @@ struct OpsCommand: AsyncParsableCommand {
 }
 
 /// JSON text of a value for `--json` (sorted keys, so output diffs cleanly).
-func jsonText(_ value: Any) -> String {
+package func jsonText(_ value: Any) -> String {
     guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]) else { return "{}" }
     return String(decoding: data, as: UTF8.self)
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BizflowEvents
+import BizflowKafka
 import BizflowRuntime
+import Foundation
 
 /// `bizflow produce <event-type> --json '…'` (or JSON lines on stdin).
 struct ProduceCommand: AsyncParsableCommand {

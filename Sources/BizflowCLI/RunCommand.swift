@@ -1,4 +1,5 @@
 import ArgumentParser
+import BizflowKafka
 import BizflowLeads
 import BizflowProjector
 import BizflowRuntime
@@ -8,8 +9,16 @@ import Logging
 import ServiceLifecycle
 
 /// `bizflow run <tier…>`: tiers in this process until SIGTERM/SIGINT; processes of one tier share its group.
-struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct RunCommand: AsyncParsableCommand {
+    /// What the lab installs around the product's code to inject faults (`bizflow-lab run`); empty in `bizflow run`.
+    package struct Hooks: Sendable {
+        /// After each of the projector's PostgreSQL commits, with the count so far (before the Kafka commit).
+        package var projectorCommitted: (@Sendable (Int) -> Void)?
+
+        package init() {}
+    }
+
+    package static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run tiers (scoring, assignment, nurture, delivery, fraud, inventory, fulfilment, notifications) and the projector until SIGTERM; start more processes to scale.")
 
@@ -56,7 +65,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var kafka: KafkaOptions
 
-    func validate() throws {
+    package init() {}
+
+    package func validate() throws {
         guard DeliveryMode(rawValue: mode) != nil else {
             throw ValidationError("--mode must be exactly-once or at-least-once")
         }
@@ -67,7 +78,9 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws { try await run(hooks: Hooks()) }
+
+    package func run(hooks: Hooks) async throws {
         let logger = kafka.logger("bizflow.run")
         let registry = metricsPort.map { _ in MetricsEndpoint.bootstrap() }
         let topology = try topologyOptions.loadChecked()
@@ -96,7 +109,7 @@ struct RunCommand: AsyncParsableCommand {
             settings.groupID = topicPrefix + settings.groupID
             settings.maxBatch = batch
             settings.appliedRetention = appliedRetentionHours > 0 ? .seconds(appliedRetentionHours * 3600) : nil
-            settings.killAfterCommits = ProcessInfo.processInfo.environment["BIZFLOW_FAULT_KILL_AFTER_COMMITS"].flatMap { Int($0) }
+            settings.committed = hooks.projectorCommitted
             settings.members = members
             settings.instanceID = instanceID
             services.append(Projector(settings: settings, database: connection, logger: logger))

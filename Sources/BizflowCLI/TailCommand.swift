@@ -1,5 +1,7 @@
 import ArgumentParser
+import BizflowKafka
 import BizflowRuntime
+import Foundation
 
 /// `bizflow tail <topic>`: decoded events as JSON lines.
 struct TailCommand: AsyncParsableCommand {

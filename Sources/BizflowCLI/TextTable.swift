@@ -1,7 +1,9 @@
+import Foundation
+
 /// Aligned text tables for the terminal, and the CSV and JSON forms of the same rows.
-enum TextTable {
+package enum TextTable {
     /// The first row is the header; numbers are right-aligned.
-    static func render(_ rows: [[String]]) -> String {
+    package static func render(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
         let widths = header.indices.map { column in rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         func isNumber(_ text: String) -> Bool { !text.isEmpty && Double(text) != nil }
@@ -16,7 +18,7 @@ enum TextTable {
     }
 
     /// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled.
-    static func csv(_ rows: [[String]]) -> String {
+    package static func csv(_ rows: [[String]]) -> String {
         rows.map { row in
             row.map { cell in
                 cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })

@@ -8,24 +8,24 @@ import Foundation
 import Logging
 
 /// Builds tier runners from the topology and the domain configuration beside it (for `run` and `demo`).
-struct TierRunners {
+package struct TierRunners {
     /// Every tier this build runs, in pipeline order.
-    static let names = LeadTiers.names + OrderTiers.names
-    var topology: Topology
-    var topologyPath: String
-    var kafka: KafkaConfig
-    var instanceID: String
-    var topicPrefix = ""
-    var mode = DeliveryMode.exactlyOnce
-    var batch = 2_000
-    var linger = Duration.milliseconds(20)
-    var clock: any TierClock = SystemClock()
-    var parkKeys = false
-    var profileStages = false
+    package static let names = LeadTiers.names + OrderTiers.names
+    package var topology: Topology
+    package var topologyPath: String
+    package var kafka: KafkaConfig
+    package var instanceID: String
+    package var topicPrefix = ""
+    package var mode = DeliveryMode.exactlyOnce
+    package var batch = 2_000
+    package var linger = Duration.milliseconds(20)
+    package var clock: any TierClock = SystemClock()
+    package var parkKeys = false
+    package var profileStages = false
     /// Where the runners report their group membership.
-    var members: MemberReporter?
+    package var members: MemberReporter?
 
-    func make(_ names: [String], logger: Logger) throws -> [TierRunner] {
+    package func make(_ names: [String], logger: Logger) throws -> [TierRunner] {
         let configDirectory = (topologyPath as NSString).deletingLastPathComponent
         return try names.map { name in
             guard let declared = topology.tier(named: name), let changelog = declared.changelog else {

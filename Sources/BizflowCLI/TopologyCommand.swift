@@ -1,4 +1,7 @@
 import ArgumentParser
+import BizflowKafka
+import BizflowTopology
+import Foundation
 
 /// `bizflow topology apply|check|graph`.
 struct TopologyCommand: AsyncParsableCommand {
@@ -89,6 +92,6 @@ struct TopologyCommand: AsyncParsableCommand {
 }
 
 /// Prints to standard error.
-func printError(_ text: String) {
+package func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

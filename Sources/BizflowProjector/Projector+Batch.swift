@@ -73,10 +73,7 @@ extension Projector {
                 "records": "\(prepared.batch.count)", "prepare": "\(sent - prepared.started)",
                 "postgres": "\(ContinuousClock.now - sent)",
             ])
-        if let limit = settings.killAfterCommits, commits >= limit {
-            logger.warning("fault injection: killing the process between the PostgreSQL and the Kafka commit")
-            kill(getpid(), SIGKILL)
-        }
+        settings.committed?(commits)
         var next: [TopicPartition: Int64] = [:]
         for item in items { next[item.topicPartition] = item.offset + 1 }
         for (tp, offset) in next where positions[tp] != nil { positions[tp] = offset }

@@ -20,9 +20,9 @@ public struct ProjectorSettings: Sendable {
     public var appliedRetention: Duration? = .seconds(7 * 24 * 3600)
     public var retentionCheck: Duration = .seconds(60)
     public var metricsFactory: (any MetricsFactory)?
-    /// Fault injection for tests: SIGKILL this process right after this many PostgreSQL commits, before the
-    /// offsets reach Kafka (`BIZFLOW_FAULT_KILL_AFTER_COMMITS`).
-    public var killAfterCommits: Int?
+    /// Called after each batch's PostgreSQL commit, with the commits so far, before the offsets reach Kafka: where the
+    /// lab's fault injection kills a projector in the window a duplicate would come from. nil in the product.
+    public var committed: (@Sendable (Int) -> Void)?
     /// Where it reports its group membership (for `bizflow ops groups`), under this process slot.
     public var members: MemberReporter?
     public var instanceID = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"

@@ -2,14 +2,14 @@ import BizflowTestSupport
 import Foundation
 import Testing
 
-@Suite("bizflow bench", .enabled(if: postgresAvailable, "needs PostgreSQL: run ops/test"))
+@Suite("bizflow-lab bench", .enabled(if: postgresAvailable, "needs PostgreSQL: run ops/test"))
 struct BenchTests {
     @Test("a tiny bench run measures every phase, tier, stage drain (with its profile) and reference and writes the ratios as JSON (no speed is asserted)")
     func tinyRun() async throws {
         let database = try await TestDatabase.create(migrated: false)
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString.prefix(8)).json").path
         let run = try await runCapturing(
-            bizflowBinary,
+            bizflowLabBinary,
             [
                 "bench", "--rate", "50", "--seconds", "2", "--ramp", "100", "--backlog", "300", "--reference-records", "2000",
                 "--database-url", database.url, "--json", json, "--profile",

@@ -1,3 +1,4 @@
+import ArgumentParser
 import BizflowCLI
 import BizflowEvents
 import BizflowKafka

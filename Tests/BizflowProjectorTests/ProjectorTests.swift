@@ -30,7 +30,7 @@ struct ProjectorTests {
         for round in 0..<4 {
             let before = await applied(database)
             let run = try BizflowProcess(
-                arguments, environment: quick.merging(["BIZFLOW_FAULT_KILL_AFTER_COMMITS": String(1 + random.next() % 3)]) { a, _ in a })
+                arguments + ["--kill-after-commits", String(1 + random.next() % 3)], environment: quick, binary: bizflowLabBinary)
             let ended = await run.wait()
             #expect(ended.killed, "round \(round): the fault should have killed the process")
             #expect(await applied(database) > before, "round \(round): progress before the kill")

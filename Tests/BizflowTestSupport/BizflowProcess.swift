@@ -8,8 +8,7 @@ public let testRepositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPath
 public final class BizflowProcess: @unchecked Sendable {
     public let process = Process()
 
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        let binary = bizflowBinary
+    public init(_ arguments: [String], environment: [String: String] = [:], binary: URL = bizflowBinary) throws {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(binary.path): run `swift build` first"])
         }
@@ -98,3 +97,6 @@ func childEnvironment(_ environment: [String: String]) -> [String: String] {
 
 /// The built `bizflow` binary.
 public var bizflowBinary: URL { testRepositoryRoot.appendingPathComponent(".build/debug/bizflow") }
+
+/// The built `bizflow-lab` binary: bench, chaos, and `run` with fault hooks.
+public var bizflowLabBinary: URL { testRepositoryRoot.appendingPathComponent(".build/debug/bizflow-lab") }

@@ -3,19 +3,19 @@ import BizflowWorkload
 import Foundation
 
 /// What the read models show after a demo run, compared with what its plan leads to.
-struct DemoOutcome: Sendable {
-    var leads = 0
-    var scoredLeads = 0
-    var assignedLeads = 0
-    var convertedLeads = 0
-    var nurtureMessages = 0
-    var deliveredMessages = 0
+package struct DemoOutcome: Sendable {
+    package var leads = 0
+    package var scoredLeads = 0
+    package var assignedLeads = 0
+    package var convertedLeads = 0
+    package var nurtureMessages = 0
+    package var deliveredMessages = 0
     /// Orders per final status.
-    var statuses: [String: Int] = [:]
-    var lowStockAlerts = 0
-    var escalatedReviews = 0
+    package var statuses: [String: Int] = [:]
+    package var lowStockAlerts = 0
+    package var escalatedReviews = 0
 
-    static func read(_ database: PostgresConnection) async throws -> DemoOutcome {
+    package static func read(_ database: PostgresConnection) async throws -> DemoOutcome {
         let counts = try await database.query(
             """
             SELECT (SELECT count(*) FROM leads) AS leads,
@@ -44,7 +44,7 @@ struct DemoOutcome: Sendable {
     }
 
     /// What differs from the plan's expectations (empty when the run is right).
-    func differences(from plan: WorkloadPlan) -> [String] {
+    package func differences(from plan: WorkloadPlan) -> [String] {
         var problems: [String] = []
         if leads != plan.leads.count { problems.append("leads: \(leads) projected, \(plan.leads.count) captured") }
         if scoredLeads != plan.leads.count { problems.append("scored leads: \(scoredLeads) of \(plan.leads.count)") }
@@ -56,7 +56,7 @@ struct DemoOutcome: Sendable {
     }
 
     /// The summary file of a run: expectations, projections and the verdict.
-    func json(plan: WorkloadPlan, problems: [String]) throws -> String {
+    package func json(plan: WorkloadPlan, problems: [String]) throws -> String {
         let object: [String: Any] = [
             "seed": plan.seed, "ok": problems.isEmpty, "problems": problems,
             "expected": ["leads": plan.leads.count, "orders": plan.expectedStatuses],

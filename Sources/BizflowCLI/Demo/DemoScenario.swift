@@ -1,3 +1,4 @@
+import ArgumentParser
 import BizflowEvents
 import BizflowHTTP
 import BizflowKafka

@@ -6,27 +6,27 @@ import Synchronization
 /// A local webhook receiver: the messaging provider of nurture deliveries and customer notifications for the demo
 /// (answers 200 to every POST) and, flaky, for the chaos suite: the first attempt of every message fails, the
 /// second is slow, and the messages of "dead" leads always fail.
-final class DemoSink: Sendable {
+package final class DemoSink: Sendable {
     /// How the sink answers.
-    enum Behaviour: Sendable {
+    package enum Behaviour: Sendable {
         case accept
         /// 503 first, then 200 after `slow`; always 500 for leads `dead` picks.
         case flaky(slow: Duration, dead: @Sendable (String) -> Bool)
     }
 
-    let behaviour: Behaviour
-    let counts = Mutex<[String: Int]>([:])
-    let port = Mutex<Int?>(nil)
+    package let behaviour: Behaviour
+    package let counts = Mutex<[String: Int]>([:])
+    package let port = Mutex<Int?>(nil)
     /// Attempts per Idempotency-Key.
-    let attempts = Mutex<[String: Int]>([:])
+    package let attempts = Mutex<[String: Int]>([:])
     /// Message ids answered 200, per lead.
-    let delivered = Mutex<[String: Set<String>]>([:])
+    package let delivered = Mutex<[String: Set<String>]>([:])
     /// The lead of every message attempted (by Idempotency-Key).
-    let leadOfKey = Mutex<[String: String]>([:])
+    package let leadOfKey = Mutex<[String: String]>([:])
 
-    init(_ behaviour: Behaviour = .accept) { self.behaviour = behaviour }
+    package init(_ behaviour: Behaviour = .accept) { self.behaviour = behaviour }
 
-    func application(logger: Logger) -> some ApplicationProtocol {
+    package func application(logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         router.post(":kind") { [self] request, context -> HTTPResponse.Status in
             let kind = context.parameters.get("kind") ?? "other"
@@ -55,7 +55,7 @@ final class DemoSink: Sendable {
     }
 
     /// Waits until the sink listens; its base URL.
-    func url() async throws -> String {
+    package func url() async throws -> String {
         while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
         return "http://127.0.0.1:\(port.withLock { $0 }!)"
     }

@@ -2,7 +2,7 @@ import Metrics
 
 /// Where a runner's batches spend their time, stage by stage, when `TierSettings.profileStages` is on: reported as
 /// `bizflow_tier_stage_nanoseconds_total{tier,stage}`. Wall time of the runner's own task (on an idle core, its CPU);
-/// the consumer's and librdkafka's threads are not in it (`bizflow bench --profile` reads those from /proc).
+/// the consumer's and librdkafka's threads are not in it (`bizflow-lab bench --profile` reads those from /proc).
 struct StageTimes: Sendable {
     enum Stage: Int, CaseIterable, Sendable {
         /// Envelope, type check, reading the event (view or decode), key check, dedupe, parking: `TierEngine.begin`.

@@ -41,7 +41,7 @@ public struct TierSettings: Sendable {
         kafka.properties["transaction.timeout.ms"].flatMap { Int($0) }.map { .milliseconds($0) } ?? .seconds(30)
     }
     /// Time every batch stage (`bizflow_tier_stage_nanoseconds_total`): a clock read around each stage of each
-    /// event, for `bizflow bench --profile` and for finding where a tier's time goes.
+    /// event, for `bizflow-lab bench --profile` and for finding where a tier's time goes.
     public var profileStages = false
     /// Where the runner reports its group membership (for `bizflow ops groups`); nil: not reported.
     public var members: MemberReporter?

@@ -1,8 +1,9 @@
 import ArgumentParser
+import BizflowCLI
 import BizflowProjector
 import Foundation
 
-/// `bizflow chaos`: the fault-injection suite. Each fault gets a fresh embedded broker, every tier and the projector
+/// `bizflow-lab chaos`: the fault-injection suite. Each fault gets a fresh embedded broker, every tier and the projector
 /// as child processes, a seeded workload and an oracle; the table says, per fault, what went in, what was processed
 /// and dead-lettered, and how much was lost or duplicated (every row must read 0 and 0).
 struct ChaosCommand: AsyncParsableCommand {

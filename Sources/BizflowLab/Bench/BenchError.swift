@@ -1,3 +1,6 @@
+import BizflowCLI
+import Foundation
+
 /// A benchmark step that cannot go on.
 struct BenchError: Error, CustomStringConvertible {
     var description: String

@@ -1,3 +1,4 @@
+import BizflowCLI
 import BizflowEvents
 import BizflowHTTP
 import BizflowKafka
@@ -7,7 +8,7 @@ import BizflowWorkload
 import Foundation
 import Histogram
 
-/// The lead pipeline under load for `bizflow bench`: scoring, assignment and the projector, each in a child process
+/// The lead pipeline under load for `bizflow-lab bench`: scoring, assignment and the projector, each in a child process
 /// of its own (so each one's CPU is its own), fed captured leads at a paced rate; end-to-end latency is from the send
 /// to the lead's assignment outcome (assigned, or queued when every rep is at capacity) showing in PostgreSQL.
 struct BenchPipeline {

@@ -1,3 +1,6 @@
+import BizflowCLI
+import Foundation
+
 /// One fault's outcome: what went in, what came out, and the verdict.
 struct ChaosRow: Sendable {
     var fault: String

@@ -1,3 +1,4 @@
+import BizflowCLI
 import BizflowHTTP
 import BizflowRuntime
 import Foundation

@@ -1,3 +1,6 @@
+import BizflowCLI
+import Foundation
+
 /// Where the workload sender and a fault meet: the sender holds its last chunk back until the fault releases it
 /// (the zombie check needs a quiet system, then traffic again).
 actor WorkloadGate {

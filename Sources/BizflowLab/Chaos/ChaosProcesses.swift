@@ -1,3 +1,4 @@
+import BizflowCLI
 import Foundation
 import Synchronization
 

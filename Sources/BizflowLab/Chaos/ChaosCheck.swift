@@ -1,5 +1,7 @@
+import BizflowCLI
 import BizflowPostgres
 import BizflowWorkload
+import Foundation
 
 /// The oracle of a chaos run: what the read models must show for the run's inputs, and how they differ.
 struct ChaosCheck {

@@ -1,10 +1,11 @@
+import BizflowCLI
 import BizflowEvents
 import BizflowKafka
 import BizflowRuntime
 import Foundation
 import Logging
 
-/// The references `bizflow bench` measures the tiers against, each in a child process of its own: the C copiers, the
+/// The references `bizflow-lab bench` measures the tiers against, each in a child process of its own: the C copiers, the
 /// C loader, the scoring logic alone and the Python scoring peer.
 enum BenchReferences {
     struct Result: Sendable {
@@ -74,7 +75,7 @@ enum BenchReferences {
         return Result(name: "C libpq loader", records: count, wall: wall, cpu: cpu)
     }
 
-    /// Runs `bizflow bench-raw …` (or `executable`) and reads the loop's wall and CPU seconds from its report.
+    /// Runs `bizflow-lab bench-raw …` (or `executable`) and reads the loop's wall and CPU seconds from its report.
     private static func child(
         _ arguments: [String], _ name: String, executable: String? = nil, environment: [String: String] = [:]
     ) async throws -> (wall: Double, cpu: Double) {

@@ -1,10 +1,12 @@
 import ArgumentParser
+import BizflowCLI
 import BizflowEvents
 import BizflowKafka
 import BizflowLeads
 import BizflowPostgres
 import BizflowProjector
 import BizflowRuntime
+import BizflowTopology
 import BizflowWorkload
 import Foundation
 import Logging
@@ -12,7 +14,7 @@ import RawLibpq
 import RawLibrdkafka
 import SwiftProtobuf
 
-/// `bizflow bench-raw copy|copy-txn|load|logic|leads` (hidden): the references of `bizflow bench`, each run in a process
+/// `bizflow-lab bench-raw copy|copy-txn|load|logic|leads` (hidden): the references of `bizflow-lab bench`, each run in a process
 /// of its own so its CPU time is only its own. `copy` is the librdkafka consume → produce loop; `copy-txn` the same with
 /// an exactly-once tier's Kafka work (a transaction per batch, a changelog record per input, the offsets); `load` sends
 /// the projector's SQL for the same events through libpq's C API, a pipeline per transaction; `logic` is the scoring
@@ -21,7 +23,7 @@ import SwiftProtobuf
 /// backlog.
 struct BenchRawCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-raw", abstract: "C reference loops for bizflow bench.", shouldDisplay: false)
+        commandName: "bench-raw", abstract: "C reference loops for bizflow-lab bench.", shouldDisplay: false)
 
     @Argument(help: "copy, copy-txn, load, logic, engine or leads (writes --count varied leads to --output)") var loop: String
     @Option var bootstrap = ""

@@ -1,3 +1,6 @@
+import BizflowCLI
+import Foundation
+
 /// One fault the chaos suite injects while a seeded workload runs.
 enum ChaosFault: Hashable, Sendable, CustomStringConvertible {
     /// SIGKILL a process kind (a tier, or "projector") at random moments, restarting it each time.

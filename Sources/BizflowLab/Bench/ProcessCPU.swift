@@ -1,3 +1,4 @@
+import BizflowCLI
 import Foundation
 
 /// CPU time and resident memory of a process, from /proc (Linux).

@@ -1,6 +1,7 @@
+import BizflowCLI
 import Foundation
 
-/// The results of `bizflow bench`: per phase and tier, and the ratios against the C references of the same run.
+/// The results of `bizflow-lab bench`: per phase and tier, and the ratios against the C references of the same run.
 struct BenchReport {
     var phases: [BenchPipeline.Phase]
     /// Each stage draining a backlog alone: where the ratios come from (the references run alone too).

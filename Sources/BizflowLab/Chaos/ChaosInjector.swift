@@ -1,7 +1,8 @@
+import BizflowCLI
 import BizflowEvents
 import BizflowKafka
-import BizflowRuntime
 import BizflowPostgres
+import BizflowRuntime
 import Foundation
 import Logging
 

@@ -1,3 +1,4 @@
+import BizflowCLI
 import BizflowEvents
 import BizflowKafka
 import BizflowRuntime

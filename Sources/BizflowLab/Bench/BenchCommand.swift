@@ -1,10 +1,11 @@
-import BizflowRuntime
 import ArgumentParser
+import BizflowCLI
 import BizflowKafka
 import BizflowProjector
+import BizflowRuntime
 import Foundation
 
-/// `bizflow bench`: end-to-end load on the embedded broker and PostgreSQL — a fixed offered rate, a ramp to
+/// `bizflow-lab bench`: end-to-end load on the embedded broker and PostgreSQL — a fixed offered rate, a ramp to
 /// saturation, a backlog, and half of saturation — with the C librdkafka copiers, the Python scoring peer and the C
 /// libpq loader measured in the same run as references, printed as ratios and written as JSON.
 struct BenchCommand: AsyncParsableCommand {

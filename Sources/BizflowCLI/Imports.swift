@@ -1,4 +1,0 @@
-@_exported import BizflowKafka
-@_exported import BizflowTopology
-@_exported import Foundation
-@_exported import ArgumentParser
