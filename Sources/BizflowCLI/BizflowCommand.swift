@@ -1,5 +1,6 @@
 import ArgumentParser
 import BizflowKafka
+import BizflowRuntime
 import BizflowTopology
 import Foundation
 import Logging
@@ -58,10 +59,16 @@ package struct TopologyOptions: ParsableArguments {
 
     package func load() throws -> Topology { try Topology.load(path: path) }
 
-    /// Loads the topology and refuses it, printing every problem with its line, unless it is consistent.
+    /// Loads the topology and refuses it, printing every problem with its line, unless it is consistent in itself and
+    /// with the tiers of this build.
     package func loadChecked() throws -> Topology {
         let topology = try load()
-        let problems = topology.problems()
+        var problems = topology.problems()
+        for tier in topology.tiers where tier.name != "projector" && TierCatalog.definitions.named(tier.name) == nil {
+            problems.append(TopologyError(
+                file: topology.file, line: tier.line,
+                message: "tier \(tier.name) is declared, but this build has no tier of that name (it has \(TierCatalog.names.joined(separator: ", "))): remove it, or define it (docs/adding-a-tier.md)"))
+        }
         for problem in problems { printError(problem.description) }
         guard problems.isEmpty else { throw ExitCode(1) }
         return topology

@@ -20,7 +20,12 @@ package struct RunCommand: AsyncParsableCommand {
 
     package static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run tiers (scoring, assignment, nurture, delivery, fraud, inventory, fulfilment, notifications) and the projector until SIGTERM; start more processes to scale.")
+        abstract: "Run tiers and the projector until SIGTERM; start more processes to scale.",
+        discussion: "Tiers of this build:\n"
+            + TierCatalog.definitions.map { "  \($0.name.padding(toLength: 14, withPad: " ", startingAt: 0))\($0.summary)" }
+                .joined(separator: "\n")
+            + "\n  projector     the read models in PostgreSQL, exactly once per event"
+            + "\nEach reads its configuration from files beside the topology file (Topology/*.yaml).")
 
     @Argument(help: "Tiers to run.")
     var tiers: [String] = []
@@ -73,8 +78,8 @@ package struct RunCommand: AsyncParsableCommand {
         }
         guard all || !tiers.isEmpty else { throw ValidationError("name the tiers to run, or pass --all") }
         guard appliedRetentionHours >= 0 else { throw ValidationError("--applied-retention-hours must not be negative") }
-        for tier in tiers where !TierRunners.names.contains(tier) && tier != "projector" {
-            throw ValidationError("unknown tier \(tier): this build runs \(TierRunners.names.joined(separator: ", ")) and projector")
+        for tier in tiers where !TierCatalog.names.contains(tier) && tier != "projector" {
+            throw ValidationError("unknown tier \(tier): this build runs \(TierCatalog.names.joined(separator: ", ")) and projector")
         }
     }
 
@@ -84,9 +89,9 @@ package struct RunCommand: AsyncParsableCommand {
         let logger = kafka.logger("bizflow.run")
         let registry = metricsPort.map { _ in MetricsEndpoint.bootstrap() }
         let topology = try topologyOptions.loadChecked()
-        let names = all ? TierRunners.names : tiers.filter { $0 != "projector" }
+        let names = all ? TierCatalog.names : tiers.filter { $0 != "projector" }
         let instanceID = instance ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        var factory = TierRunners(
+        var factory = TierRunnerFactory(
             topology: topology, topologyPath: topologyOptions.path, kafka: try kafka.kafkaConfig(), instanceID: instanceID)
         factory.topicPrefix = topicPrefix
         factory.mode = DeliveryMode(rawValue: mode)!

@@ -3,31 +3,52 @@ import BizflowHTTP
 import BizflowRuntime
 import Foundation
 
-/// Builds the lead pipeline's tiers from the domain configuration beside the topology file.
+/// The lead pipeline's tiers, each declared once.
 public enum LeadTiers {
-    /// The tiers this module provides.
-    public static let names = ["scoring", "assignment", "nurture", "delivery"]
+    /// Every tier this module provides, in pipeline order.
+    public static let definitions: [TierDefinition] = [
+        TierDefinition(
+            name: "scoring", summary: "score captured leads; re-score on engagement; overrides",
+            configFiles: ["scoring.yaml"]
+        ) { context in
+            ScoringTier(config: try ScoringConfig.load(path: context.path("scoring.yaml")), topics: LeadTopics(prefix: context.topicPrefix))
+        },
+        TierDefinition(
+            name: "assignment", summary: "assign scored leads to reps; SLA escalation; reassignment",
+            configFiles: ["reps.yaml"]
+        ) { context in
+            AssignmentTier(
+                config: try AssignmentConfig.load(path: context.path("reps.yaml")), partitions: context.partitions,
+                topics: LeadTopics(prefix: context.topicPrefix))
+        },
+        TierDefinition(
+            name: "nurture", summary: "enrol leads in campaigns and send each step when due",
+            configFiles: ["campaigns.yaml"]
+        ) { context in
+            NurtureTier(
+                campaigns: try CampaignConfig.load(path: context.path("campaigns.yaml")), topics: LeadTopics(prefix: context.topicPrefix))
+        },
+        TierDefinition(
+            name: "delivery", summary: "deliver nurture messages to a signed webhook",
+            configFiles: ["delivery.yaml"]
+        ) { context in
+            let file = context.path("delivery.yaml")
+            let config = try WebhookConfig.load(path: file, urlVariable: "BIZFLOW_DELIVERY_URL", environment: context.environment)
+            return DeliveryTier(
+                config: config, secret: try config.requireSecret(file: file, context.environment),
+                topics: LeadTopics(prefix: context.topicPrefix))
+        },
+    ]
 
     /// The tier actor called `name`, configured from the files in `configDirectory`.
     public static func make(
         _ name: String, configDirectory: String, partitions: Int, topics: LeadTopics,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> any Tier {
-        func path(_ file: String) -> String { (configDirectory as NSString).appendingPathComponent(file) }
-        switch name {
-        case "scoring":
-            return ScoringTier(config: try ScoringConfig.load(path: path("scoring.yaml")), topics: topics)
-        case "assignment":
-            return AssignmentTier(
-                config: try AssignmentConfig.load(path: path("reps.yaml")), partitions: partitions, topics: topics)
-        case "nurture":
-            return NurtureTier(campaigns: try CampaignConfig.load(path: path("campaigns.yaml")), topics: topics)
-        case "delivery":
-            let file = path("delivery.yaml")
-            let config = try WebhookConfig.load(path: file, urlVariable: "BIZFLOW_DELIVERY_URL", environment: environment)
-            return DeliveryTier(config: config, secret: try config.requireSecret(file: file, environment), topics: topics)
-        default:
-            throw ConfigError(file: configDirectory, "no lead tier is called \(name) (known: \(names.joined(separator: ", ")))")
+        guard let definition = definitions.named(name) else {
+            throw ConfigError(file: configDirectory, "no lead tier is called \(name) (known: \(definitions.names.joined(separator: ", ")))")
         }
+        return try definition.make(
+            TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topics.prefix, environment: environment))
     }
 }

@@ -2,37 +2,58 @@ import BizflowConfig
 import BizflowRuntime
 import Foundation
 
-/// Builds the order pipeline's tiers from the domain configuration beside the topology file.
+/// The order pipeline's tiers, each declared once.
 public enum OrderTiers {
-    /// The tiers this module provides.
-    public static let names = ["fraud", "inventory", "fulfilment", "notifications"]
+    /// Every tier this module provides, in pipeline order.
+    public static let definitions: [TierDefinition] = [
+        TierDefinition(
+            name: "fraud", summary: "assess orders: rules, velocity, human review of risky ones",
+            configFiles: ["fraud.yaml"]
+        ) { context in
+            FraudTier(config: try FraudConfig.load(path: context.path("fraud.yaml")), topics: OrderTopics(prefix: context.topicPrefix))
+        },
+        TierDefinition(
+            name: "inventory", summary: "reserve stock; backorders, restocks, low-stock alerts",
+            configFiles: ["warehouses.yaml"]
+        ) { context in
+            InventoryTier(
+                warehouses: try WarehouseConfig.load(path: context.path("warehouses.yaml")), topics: OrderTopics(prefix: context.topicPrefix))
+        },
+        TierDefinition(
+            name: "fulfilment", summary: "labels, shipments, carrier callbacks, returns and refunds",
+            configFiles: ["fulfilment.yaml", "warehouses.yaml"]
+        ) { context in
+            let file = context.path("fulfilment.yaml")
+            let config = try FulfilmentConfig.load(path: file, environment: context.environment)
+            // Simulated labels need no secret; a real carrier API gets signed requests.
+            let secret = config.labelEndpoint.isEmpty
+                ? ""
+                : try WebhookConfig(endpoint: config.labelEndpoint, secretEnv: config.secretEnv).requireSecret(file: file, context.environment)
+            return FulfilmentTier(
+                config: config, warehouses: try WarehouseConfig.load(path: context.path("warehouses.yaml")), secret: secret,
+                topics: OrderTopics(prefix: context.topicPrefix))
+        },
+        TierDefinition(
+            name: "notifications", summary: "notify customers of their orders through a signed webhook",
+            configFiles: ["notifications.yaml"]
+        ) { context in
+            let file = context.path("notifications.yaml")
+            let config = try WebhookConfig.load(path: file, urlVariable: "BIZFLOW_NOTIFY_URL", environment: context.environment)
+            return NotificationTier(
+                config: config, secret: try config.requireSecret(file: file, context.environment),
+                topics: OrderTopics(prefix: context.topicPrefix))
+        },
+    ]
 
     /// The tier actor called `name`, configured from the files in `configDirectory`.
     public static func make(
         _ name: String, configDirectory: String, topics: OrderTopics,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> any Tier {
-        func path(_ file: String) -> String { (configDirectory as NSString).appendingPathComponent(file) }
-        switch name {
-        case "fraud":
-            return FraudTier(config: try FraudConfig.load(path: path("fraud.yaml")), topics: topics)
-        case "inventory":
-            return InventoryTier(warehouses: try WarehouseConfig.load(path: path("warehouses.yaml")), topics: topics)
-        case "fulfilment":
-            let file = path("fulfilment.yaml")
-            let config = try FulfilmentConfig.load(path: file, environment: environment)
-            // Simulated labels need no secret; a real carrier API gets signed requests.
-            let secret = config.labelEndpoint.isEmpty
-                ? "" : try WebhookConfig(endpoint: config.labelEndpoint, secretEnv: config.secretEnv).requireSecret(file: file, environment)
-            return FulfilmentTier(
-                config: config, warehouses: try WarehouseConfig.load(path: path("warehouses.yaml")), secret: secret,
-                topics: topics)
-        case "notifications":
-            let file = path("notifications.yaml")
-            let config = try WebhookConfig.load(path: file, urlVariable: "BIZFLOW_NOTIFY_URL", environment: environment)
-            return NotificationTier(config: config, secret: try config.requireSecret(file: file, environment), topics: topics)
-        default:
-            throw ConfigError(file: configDirectory, "no order tier is called \(name) (known: \(names.joined(separator: ", ")))")
+        guard let definition = definitions.named(name) else {
+            throw ConfigError(file: configDirectory, "no order tier is called \(name) (known: \(definitions.names.joined(separator: ", ")))")
         }
+        return try definition.make(
+            TierBuildContext(configDirectory: configDirectory, topicPrefix: topics.prefix, environment: environment))
     }
 }

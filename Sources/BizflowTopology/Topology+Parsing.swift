@@ -7,6 +7,12 @@ public struct TopologyError: Error, CustomStringConvertible, Sendable, Equatable
     public var line: Int
     public var message: String
     public var description: String { "\(file):\(line): \(message)" }
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
 }
 
 extension Topology {

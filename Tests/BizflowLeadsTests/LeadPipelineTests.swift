@@ -25,7 +25,7 @@ struct LeadPipeline {
             try broker.createTopic(topics.named(name), partitions: partitions)
             try broker.createTopic(topics.named(name) + ".dlq", partitions: partitions)
         }
-        for tier in LeadTiers.names { try broker.createTopic(topics.named("\(tier).changelog"), partitions: partitions) }
+        for tier in LeadTiers.definitions.names { try broker.createTopic(topics.named("\(tier).changelog"), partitions: partitions) }
     }
 
     func settings(_ tier: String, inputs: [String]) -> TierSettings {
@@ -48,7 +48,7 @@ struct LeadPipeline {
             "nurture": ["leads.assigned", "leads.scored", "leads.engagement"],
             "delivery": ["nurture.messages"],
         ]
-        for name in LeadTiers.names {
+        for name in LeadTiers.definitions.names {
             let tier = try LeadTiers.make(
                 name, configDirectory: topologyDirectory, partitions: partitions, topics: topics, environment: env)
             let runner = TierRunner(settings: settings(name, inputs: inputs[name]!), tier: tier, logger: testLogger())

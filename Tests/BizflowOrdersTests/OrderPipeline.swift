@@ -28,7 +28,7 @@ struct OrderPipeline {
             try broker.createTopic(topics.prefix + name, partitions: partitions)
             try broker.createTopic(topics.prefix + name + ".dlq", partitions: partitions)
         }
-        for tier in OrderTiers.names { try broker.createTopic(topics.prefix + "\(tier).changelog", partitions: partitions) }
+        for tier in OrderTiers.definitions.names { try broker.createTopic(topics.prefix + "\(tier).changelog", partitions: partitions) }
         producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
     }
 

@@ -73,16 +73,16 @@ struct DemoCommand: AsyncParsableCommand {
 
         // A simulated day every 20 seconds, so nurture steps, review SLAs and assignment SLAs fire within the run.
         let clock = AcceleratedClock(speed: 4_320)
-        var factory = TierRunners(topology: topology, topologyPath: topologyOptions.path, kafka: broker.kafkaConfig, instanceID: "demo")
+        var factory = TierRunnerFactory(topology: topology, topologyPath: topologyOptions.path, kafka: broker.kafkaConfig, instanceID: "demo")
         factory.clock = clock
         let members = try MemberReporter(kafka: broker.kafkaConfig, logger: logger)
         factory.members = members
-        let tiers = try factory.make(TierRunners.names, logger: logger)
+        let tiers = try factory.make(TierCatalog.names, logger: logger)
         var projectorSettings = ProjectorSettings(kafka: broker.kafkaConfig, topics: try ProjectionsCommand.projectorTopics(topology))
         projectorSettings.members = members
         projectorSettings.instanceID = "demo"
         let projector = Projector(settings: projectorSettings, database: database.connection(logger, name: "projector"), logger: logger)
-        print("▶ \(tiers.count) tiers (\(TierRunners.names.joined(separator: ", "))) and the projector; 1 simulated day = 20 s")
+        print("▶ \(tiers.count) tiers (\(TierCatalog.names.joined(separator: ", "))) and the projector; 1 simulated day = 20 s")
 
         let gatewayProducer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: logger)
         var settings = Gateway.Settings()

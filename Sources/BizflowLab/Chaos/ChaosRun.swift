@@ -36,7 +36,7 @@ struct ChaosRun {
     let logger: Logger
 
     /// Every process kind: the tiers and the projector.
-    static var kinds: [String] { TierRunners.names + ["projector"] }
+    static var kinds: [String] { TierCatalog.names + ["projector"] }
 
     var slug: String { fault.description.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce("") { $0 + String($1) } }
 
@@ -60,8 +60,8 @@ struct ChaosRun {
             logDirectory: options.logDirectory.appendingPathComponent(slug))
         let target = fault.target
         if let target { try processes.start(target, tiers: [target], instance: "\(target)-1") }
-        let leadTiers = LeadTiers.names.filter { $0 != target }
-        let orderTiers = OrderTiers.names.filter { $0 != target }
+        let leadTiers = LeadTiers.definitions.names.filter { $0 != target }
+        let orderTiers = OrderTiers.definitions.names.filter { $0 != target }
         if !leadTiers.isEmpty { try processes.start("leads", tiers: leadTiers, instance: "leads-1") }
         if !orderTiers.isEmpty { try processes.start("orders", tiers: orderTiers, instance: "orders-1") }
         if target != "projector" { try processes.start("projector", tiers: ["projector"], instance: "projector-1") }

@@ -1,17 +1,12 @@
 import BizflowConfig
 import BizflowKafka
-import BizflowLeads
-import BizflowOrders
 import BizflowRuntime
 import BizflowTopology
 import Foundation
 import Logging
 
 /// Builds tier runners from the topology and the domain configuration beside it (for `run` and `demo`).
-package struct TierRunners {
-    /// Every tier this build runs, in pipeline order.
-    package static let names = LeadTiers.names + OrderTiers.names
-    package var topology: Topology
+package struct TierRunnerFactory {    package var topology: Topology
     package var topologyPath: String
     package var kafka: KafkaConfig
     package var instanceID: String
@@ -32,11 +27,11 @@ package struct TierRunners {
                 throw ConfigError(file: topologyPath, "tier \(name) is not declared with a changelog")
             }
             let partitions = declared.consumes.compactMap { topology.topic(named: $0)?.partitions }.first ?? 1
-            let tier =
-                OrderTiers.names.contains(name)
-                ? try OrderTiers.make(name, configDirectory: configDirectory, topics: OrderTopics(prefix: topicPrefix))
-                : try LeadTiers.make(
-                    name, configDirectory: configDirectory, partitions: partitions, topics: LeadTopics(prefix: topicPrefix))
+            guard let definition = TierCatalog.definitions.named(name) else {
+                throw ConfigError(file: topologyPath, "no tier is called \(name) (this build runs \(TierCatalog.names.joined(separator: ", ")))")
+            }
+            let tier = try definition.make(
+                TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topicPrefix))
             var settings = TierSettings(
                 name: name, groupID: topicPrefix + declared.group, inputs: declared.consumes.map { topicPrefix + $0 },
                 changelog: topicPrefix + changelog, kafka: kafka, instanceID: instanceID)
