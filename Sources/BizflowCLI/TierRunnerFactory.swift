@@ -27,11 +27,8 @@ package struct TierRunnerFactory {    package var topology: Topology
                 throw ConfigError(file: topologyPath, "tier \(name) is not declared with a changelog")
             }
             let partitions = declared.consumes.compactMap { topology.topic(named: $0)?.partitions }.first ?? 1
-            guard let definition = TierCatalog.definitions.named(name) else {
-                throw ConfigError(file: topologyPath, "no tier is called \(name) (this build runs \(TierCatalog.names.joined(separator: ", ")))")
-            }
-            let tier = try definition.make(
-                TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topicPrefix))
+            let tier = try TierCatalog.definitions.make(
+                name, TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topicPrefix))
             var settings = TierSettings(
                 name: name, groupID: topicPrefix + declared.group, inputs: declared.consumes.map { topicPrefix + $0 },
                 changelog: topicPrefix + changelog, kafka: kafka, instanceID: instanceID)

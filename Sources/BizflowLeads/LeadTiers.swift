@@ -45,10 +45,7 @@ public enum LeadTiers {
         _ name: String, configDirectory: String, partitions: Int, topics: LeadTopics,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> any Tier {
-        guard let definition = definitions.named(name) else {
-            throw ConfigError(file: configDirectory, "no lead tier is called \(name) (known: \(definitions.names.joined(separator: ", ")))")
-        }
-        return try definition.make(
-            TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topics.prefix, environment: environment))
+        try definitions.make(
+            name, TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topics.prefix, environment: environment))
     }
 }

@@ -50,10 +50,7 @@ public enum OrderTiers {
         _ name: String, configDirectory: String, topics: OrderTopics,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> any Tier {
-        guard let definition = definitions.named(name) else {
-            throw ConfigError(file: configDirectory, "no order tier is called \(name) (known: \(definitions.names.joined(separator: ", ")))")
-        }
-        return try definition.make(
-            TierBuildContext(configDirectory: configDirectory, topicPrefix: topics.prefix, environment: environment))
+        try definitions.make(
+            name, TierBuildContext(configDirectory: configDirectory, topicPrefix: topics.prefix, environment: environment))
     }
 }

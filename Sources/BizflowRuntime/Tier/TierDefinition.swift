@@ -28,4 +28,17 @@ extension [TierDefinition] {
 
     /// The names, in declaration order.
     public var names: [String] { map(\.name) }
+
+    /// Builds the tier called `name`; an error names the tiers there are when none is.
+    public func make(_ name: String, _ context: TierBuildContext) throws -> any Tier {
+        guard let definition = named(name) else { throw UnknownTier(name: name, known: names) }
+        return try definition.make(context)
+    }
+}
+
+/// A tier name no definition has.
+public struct UnknownTier: Error, CustomStringConvertible {
+    public var name: String
+    public var known: [String]
+    public var description: String { "no tier is called \(name) (known: \(known.joined(separator: ", ")))" }
 }
