@@ -38,6 +38,13 @@ public enum LeadTiers {
                 config: config, secret: try config.requireSecret(file: file, context.environment),
                 topics: LeadTopics(prefix: context.topicPrefix))
         },
+        TierDefinition(
+            name: "recycling", summary: "send stalled leads back to assignment or nurture",
+            configFiles: ["recycling.yaml"]
+        ) { context in
+            RecyclingTier(
+                config: try RecyclingConfig.load(path: context.path("recycling.yaml")), topics: LeadTopics(prefix: context.topicPrefix))
+        },
     ]
 
     /// The tier actor called `name`, configured from the files in `configDirectory`.

@@ -19,6 +19,7 @@ public enum Projection {
         case let e as LeadEngagement: return leadEngagement(e, context)
         case let e as LeadConverted: return leadConverted(e, context)
         case let e as ScoringModel: return scoringModel(e, context)
+        case let e as LeadRecycled: return leadRecycled(e, context)
         case let e as NurtureMessage: return nurtureMessage(e, context)
         case let e as NurtureDelivery: return nurtureDelivery(e, context)
         case let e as ScoreOverride: return [command(e.tenantID, "score_override", e.leadID, e.commandID, e.actor, e.reason, ["score": Int(e.score), "band": e.band], e.requestedAt, context)]

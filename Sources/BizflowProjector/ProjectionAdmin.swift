@@ -9,7 +9,8 @@ public enum ProjectionAdmin {
     public static let readModels = [
         "leads", "score_history", "commands", "assignments", "engagements", "nurture_messages", "orders",
         "order_status_history", "fraud_decisions", "reviews", "inventory_levels", "reservations", "backorders",
-        "low_stock_alerts", "shipments", "returns", "notifications", "dlq_entries",
+        "low_stock_alerts", "shipments", "returns", "notifications", "dlq_entries", "lead_conversions", "scoring_models",
+        "lead_recycles",
     ]
 
     /// One partition's projection state.

@@ -12,6 +12,7 @@ nonisolated(unsafe) let messageTypes: [(any SwiftProtobuf.Message.Type, UnsafePo
         (LeadEngagement.self, descriptor(Bizflow__Leads__V1__LeadEngagement(), bizflow__leads__v1__lead_engagement__init)),
         (LeadConverted.self, descriptor(Bizflow__Leads__V1__LeadConverted(), bizflow__leads__v1__lead_converted__init)),
         (ScoringModel.self, descriptor(Bizflow__Leads__V1__ScoringModel(), bizflow__leads__v1__scoring_model__init)),
+        (LeadRecycled.self, descriptor(Bizflow__Leads__V1__LeadRecycled(), bizflow__leads__v1__lead_recycled__init)),
         (ModelEvaluation.self, descriptor(Bizflow__Leads__V1__ModelEvaluation(), bizflow__leads__v1__model_evaluation__init)),
         (CalibrationBin.self, descriptor(Bizflow__Leads__V1__CalibrationBin(), bizflow__leads__v1__calibration_bin__init)),
         (ScoreReason.self, descriptor(Bizflow__Leads__V1__ScoreReason(), bizflow__leads__v1__score_reason__init)),

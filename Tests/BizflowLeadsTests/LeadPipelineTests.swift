@@ -19,9 +19,9 @@ struct LeadPipeline {
 
     init() throws {
         broker = try EmbeddedBroker(logger: testLogger())
-        for name in [
-            "leads.captured", "leads.engagement", "leads.commands", "leads.scored", "leads.assigned", "nurture.messages",
-        ] {
+        // Every topic the lead tiers read or write, as the topology declares them.
+        let declared = LeadTiers.definitions.names.compactMap { topology.tier(named: $0) }
+        for name in Set(declared.flatMap { $0.consumes + $0.produces }) {
             try broker.createTopic(topics.named(name), partitions: partitions)
             try broker.createTopic(topics.named(name) + ".dlq", partitions: partitions)
         }
@@ -42,16 +42,10 @@ struct LeadPipeline {
 
     mutating func start(deliveryURL: String) throws {
         let env = ["BIZFLOW_DELIVERY_URL": deliveryURL, "BIZFLOW_WEBHOOK_SECRET": Self.secret]
-        let inputs = [
-            "scoring": ["leads.captured", "leads.engagement", "leads.commands"],
-            "assignment": ["leads.scored", "leads.commands", "leads.engagement"],
-            "nurture": ["leads.assigned", "leads.scored", "leads.engagement"],
-            "delivery": ["nurture.messages"],
-        ]
         for name in LeadTiers.definitions.names {
             let tier = try LeadTiers.make(
                 name, configDirectory: topologyDirectory, partitions: partitions, topics: topics, environment: env)
-            let runner = TierRunner(settings: settings(name, inputs: inputs[name]!), tier: tier, logger: testLogger())
+            let runner = TierRunner(settings: settings(name, inputs: topology.tier(named: name)?.consumes ?? []), tier: tier, logger: testLogger())
             runners.append((runner, Task { try await runner.run() }))
         }
     }

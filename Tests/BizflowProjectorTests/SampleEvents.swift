@@ -56,6 +56,10 @@ func sampleEvents(tenant: String, lead: String = "L-1", order: String = "O-1") -
         $0.tenantID = tenant; $0.version = "m-1"; $0.trainedAt = at; $0.features = ["visits"]; $0.weights = [0.5]
         $0.means = [1]; $0.scales = [2]; $0.evaluation.modelAuc = 0.8; $0.evaluation.rulesAuc = 0.7
     }
+    let recycled = LeadRecycled.with {
+        $0.leadID = lead; $0.tenantID = tenant; $0.rule = "uncontacted"; $0.action = .reassign; $0.repID = "rep-ada"
+        $0.reason = "assigned to rep-ada 72 h ago and not contacted since"; $0.scored.total = 81; $0.recycledAt = at
+    }
     let override = ScoreOverride.with { $0.commandID = "C-1"; $0.leadID = lead; $0.tenantID = tenant; $0.score = 90; $0.actor = "maria"; $0.reason = "referral" }
     let reassign = ReassignLead.with { $0.commandID = "C-2"; $0.leadID = lead; $0.tenantID = tenant; $0.repID = "rep-ken"; $0.actor = "maria"; $0.reason = "fit" }
     let accept = AcceptAssignment.with { $0.commandID = "C-3"; $0.leadID = lead; $0.tenantID = tenant; $0.repID = "rep-ken"; $0.actor = "ken" }
@@ -112,7 +116,7 @@ func sampleEvents(tenant: String, lead: String = "L-1", order: String = "O-1") -
     let low = LowStock.with { $0.tenantID = tenant; $0.sku = "SKU-A"; $0.warehouseID = "wh-berlin"; $0.available = 2; $0.reorderPoint = 3 }
     return [
         captured, scored, assigned, unassigned, escalated, message, delivery, engagement, converted, customer, override, reassign,
-        accept, model,
+        accept, model, recycled,
         placed, assessed, review, decision, cancel, status(.inReview, .placed), status(.approved, .inReview), request, adjusted,
         answer, reserved, backordered, status(.reserved, .approved), shipment, status(.shipped, .reserved), callback,
         status(.delivered, .shipped), returned, refund, status(.returned, .delivered), notification, notified, probe, counted, low,

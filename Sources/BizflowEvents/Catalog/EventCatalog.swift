@@ -3,16 +3,8 @@ import SwiftProtobuf
 /// Every event type Bizflow knows, by `ce_type`, with JSON and binary codecs.
 public enum EventCatalog {
     /// All event types, in the order of the proto files.
-    public static let all: [any DomainEvent.Type] = [
-        LeadCaptured.self, LeadEngagement.self, LeadScored.self, LeadAssigned.self, NurtureMessage.self,
-        NurtureDelivery.self, LeadUnassigned.self, AssignmentEscalated.self, LeadConverted.self, ScoringModel.self,
-        OrderPlaced.self, OrderAssessed.self, ReviewRequested.self, ReservationRequested.self,
-        ReservationAnswered.self, OrderReserved.self, OrderBackordered.self, OrderStatusChanged.self,
-        ShipmentUpdated.self, CarrierCallback.self, ReturnRequested.self, RefundIssued.self,
-        CustomerNotification.self, VelocityProbe.self, VelocityCounted.self, NotificationDelivery.self,
-        StockAdjusted.self, LowStock.self,
-        ScoreOverride.self, ReassignLead.self, AcceptAssignment.self, ReviewDecision.self, CancelOrder.self,
-    ]
+    /// All event types: each file of conformances lists its own (an event is registered where it gets its key).
+    public static let all: [any DomainEvent.Type] = leadEvents + orderEvents + inventoryEvents
 
     private static let byName: [String: any DomainEvent.Type] = {
         var map: [String: any DomainEvent.Type] = [:]

@@ -1,4 +1,5 @@
-// Short names for the v1 protobuf types. A v2 package gets its own names beside these.
+// Short names for the v1 protobuf types that are not events (enums and parts of events); an event's short name
+// is beside its DomainEvent conformance. A v2 package gets its own names beside these.
 public typealias Money = Bizflow_Common_V1_Money
 public typealias Address = Bizflow_Common_V1_Address
 
@@ -9,20 +10,11 @@ public typealias QualificationBand = Bizflow_Leads_V1_QualificationBand
 public typealias EngagementKind = Bizflow_Leads_V1_EngagementKind
 public typealias NurtureChannel = Bizflow_Leads_V1_NurtureChannel
 public typealias DeliveryStatus = Bizflow_Leads_V1_DeliveryStatus
-public typealias LeadCaptured = Bizflow_Leads_V1_LeadCaptured
-public typealias LeadEngagement = Bizflow_Leads_V1_LeadEngagement
-public typealias LeadConverted = Bizflow_Leads_V1_LeadConverted
-public typealias ScoringModel = Bizflow_Leads_V1_ScoringModel
 public typealias ModelEvaluation = Bizflow_Leads_V1_ModelEvaluation
 public typealias CalibrationBin = Bizflow_Leads_V1_CalibrationBin
 public typealias ConversionSource = Bizflow_Leads_V1_ConversionSource
 public typealias ScoreReason = Bizflow_Leads_V1_ScoreReason
-public typealias LeadScored = Bizflow_Leads_V1_LeadScored
-public typealias LeadAssigned = Bizflow_Leads_V1_LeadAssigned
-public typealias NurtureMessage = Bizflow_Leads_V1_NurtureMessage
-public typealias NurtureDelivery = Bizflow_Leads_V1_NurtureDelivery
-public typealias LeadUnassigned = Bizflow_Leads_V1_LeadUnassigned
-public typealias AssignmentEscalated = Bizflow_Leads_V1_AssignmentEscalated
+public typealias RecycleAction = Bizflow_Leads_V1_RecycleAction
 
 public typealias PaymentMethod = Bizflow_Orders_V1_PaymentMethod
 public typealias RiskDecision = Bizflow_Orders_V1_RiskDecision
@@ -31,35 +23,11 @@ public typealias OrderStatus = Bizflow_Orders_V1_OrderStatus
 public typealias ShipmentStatus = Bizflow_Orders_V1_ShipmentStatus
 public typealias OrderItem = Bizflow_Orders_V1_OrderItem
 public typealias Payment = Bizflow_Orders_V1_Payment
-public typealias OrderPlaced = Bizflow_Orders_V1_OrderPlaced
 public typealias RiskReason = Bizflow_Orders_V1_RiskReason
-public typealias OrderAssessed = Bizflow_Orders_V1_OrderAssessed
-public typealias ReviewRequested = Bizflow_Orders_V1_ReviewRequested
-public typealias ReservationRequested = Bizflow_Orders_V1_ReservationRequested
-public typealias ReservationAnswered = Bizflow_Orders_V1_ReservationAnswered
 public typealias Reservation = Bizflow_Orders_V1_Reservation
-public typealias OrderReserved = Bizflow_Orders_V1_OrderReserved
 public typealias MissingStock = Bizflow_Orders_V1_MissingStock
-public typealias OrderBackordered = Bizflow_Orders_V1_OrderBackordered
-public typealias OrderStatusChanged = Bizflow_Orders_V1_OrderStatusChanged
-public typealias ShipmentUpdated = Bizflow_Orders_V1_ShipmentUpdated
-public typealias CarrierCallback = Bizflow_Orders_V1_CarrierCallback
-public typealias ReturnRequested = Bizflow_Orders_V1_ReturnRequested
-public typealias RefundIssued = Bizflow_Orders_V1_RefundIssued
-public typealias CustomerNotification = Bizflow_Orders_V1_CustomerNotification
-public typealias VelocityProbe = Bizflow_Orders_V1_VelocityProbe
-public typealias VelocityCounted = Bizflow_Orders_V1_VelocityCounted
-public typealias NotificationDelivery = Bizflow_Orders_V1_NotificationDelivery
 
 public typealias AdjustmentReason = Bizflow_Inventory_V1_AdjustmentReason
-public typealias StockAdjusted = Bizflow_Inventory_V1_StockAdjusted
-public typealias LowStock = Bizflow_Inventory_V1_LowStock
-
-public typealias ScoreOverride = Bizflow_Commands_V1_ScoreOverride
-public typealias ReassignLead = Bizflow_Commands_V1_ReassignLead
-public typealias AcceptAssignment = Bizflow_Commands_V1_AcceptAssignment
-public typealias ReviewDecision = Bizflow_Commands_V1_ReviewDecision
-public typealias CancelOrder = Bizflow_Commands_V1_CancelOrder
 
 // Operational records (not domain events: no tenant, never in the catalog).
 public typealias MemberState = Bizflow_Ops_V1_MemberState

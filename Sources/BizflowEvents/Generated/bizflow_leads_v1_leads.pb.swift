@@ -371,6 +371,49 @@ public nonisolated enum Bizflow_Leads_V1_DeliveryStatus: SwiftProtobuf.Enum, Swi
 
 }
 
+/// What the recycling tier does with a lead that stalled.
+public nonisolated enum Bizflow_Leads_V1_RecycleAction: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// the assignment tier moves it to another rep
+  case reassign // = 1
+
+  /// the nurture tier starts it again in the campaign that fits
+  case nurture // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .reassign
+    case 2: self = .nurture
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .reassign: return 1
+    case .nurture: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Bizflow_Leads_V1_RecycleAction] = [
+    .unspecified,
+    .reassign,
+    .nurture,
+  ]
+
+}
+
 /// How a lead became a customer.
 public nonisolated enum Bizflow_Leads_V1_ConversionSource: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -941,6 +984,54 @@ public nonisolated struct Bizflow_Leads_V1_AssignmentEscalated: Sendable {
   fileprivate var _escalatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// A lead that stalled, sent back into the funnel by the recycling tier (topic leads.recycled, keyed by lead_id).
+public nonisolated struct Bizflow_Leads_V1_LeadRecycled: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leadID: String = String()
+
+  public var tenantID: String = String()
+
+  /// the rule of recycling.yaml that fired: uncontacted, cold
+  public var rule: String = String()
+
+  /// what the rule saw, e.g. "assigned to rep-3 48 h ago and not contacted since"
+  public var reason: String = String()
+
+  public var action: Bizflow_Leads_V1_RecycleAction = .unspecified
+
+  /// the rep it was with
+  public var repID: String = String()
+
+  /// its latest score, so the tier that takes it back needs nothing else
+  public var scored: Bizflow_Leads_V1_LeadScored {
+    get {_scored ?? Bizflow_Leads_V1_LeadScored()}
+    set {_scored = newValue}
+  }
+  /// Returns true if `scored` has been explicitly set.
+  public var hasScored: Bool {self._scored != nil}
+  /// Clears the value of `scored`. Subsequent reads from it will return its default value.
+  public mutating func clearScored() {self._scored = nil}
+
+  public var recycledAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_recycledAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_recycledAt = newValue}
+  }
+  /// Returns true if `recycledAt` has been explicitly set.
+  public var hasRecycledAt: Bool {self._recycledAt != nil}
+  /// Clears the value of `recycledAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRecycledAt() {self._recycledAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _scored: Bizflow_Leads_V1_LeadScored? = nil
+  fileprivate var _recycledAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 /// A lead that became a customer (topic leads.engagement, keyed by lead_id): revenue from the customer's orders is
 /// attributed to the lead's source and campaigns. An order whose customer email is a converted lead's email links
 /// the two without this event.
@@ -1143,6 +1234,10 @@ nonisolated extension Bizflow_Leads_V1_NurtureChannel: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Bizflow_Leads_V1_DeliveryStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_STATUS_UNSPECIFIED\0\u{1}DELIVERY_STATUS_DELIVERED\0\u{1}DELIVERY_STATUS_FAILED\0\u{1}DELIVERY_STATUS_SUPPRESSED\0")
+}
+
+nonisolated extension Bizflow_Leads_V1_RecycleAction: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RECYCLE_ACTION_UNSPECIFIED\0\u{1}RECYCLE_ACTION_REASSIGN\0\u{1}RECYCLE_ACTION_NURTURE\0")
 }
 
 nonisolated extension Bizflow_Leads_V1_ConversionSource: SwiftProtobuf._ProtoNameProviding {
@@ -2029,6 +2124,75 @@ nonisolated extension Bizflow_Leads_V1_AssignmentEscalated: SwiftProtobuf.Messag
     if lhs.newRepID != rhs.newRepID {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs._escalatedAt != rhs._escalatedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bizflow_Leads_V1_LeadRecycled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LeadRecycled"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}tenant_id\0\u{1}rule\0\u{1}reason\0\u{1}action\0\u{3}rep_id\0\u{1}scored\0\u{3}recycled_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.rule) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.action) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.repID) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._scored) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._recycledAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
+    }
+    if !self.tenantID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 2)
+    }
+    if !self.rule.isEmpty {
+      try visitor.visitSingularStringField(value: self.rule, fieldNumber: 3)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
+    }
+    if self.action != .unspecified {
+      try visitor.visitSingularEnumField(value: self.action, fieldNumber: 5)
+    }
+    if !self.repID.isEmpty {
+      try visitor.visitSingularStringField(value: self.repID, fieldNumber: 6)
+    }
+    try { if let v = self._scored {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    try { if let v = self._recycledAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Bizflow_Leads_V1_LeadRecycled, rhs: Bizflow_Leads_V1_LeadRecycled) -> Bool {
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.tenantID != rhs.tenantID {return false}
+    if lhs.rule != rhs.rule {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.action != rhs.action {return false}
+    if lhs.repID != rhs.repID {return false}
+    if lhs._scored != rhs._scored {return false}
+    if lhs._recycledAt != rhs._recycledAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

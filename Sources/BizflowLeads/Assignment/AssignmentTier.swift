@@ -45,6 +45,8 @@ public actor AssignmentTier: Tier {
             return []
         case let command as ReassignLead:
             return try reassign(command, key: input.key, state: &state, now: now)
+        case let recycled as LeadRecycled where recycled.action == .reassign:
+            return try recycle(recycled, key: input.key, state: &state, now: now)
         default:
             return []
         }
@@ -62,27 +64,38 @@ public actor AssignmentTier: Tier {
         escalated.reason = "not accepted within \(Int(config.slaMinutes)) minutes"
         current.escalations = (current.escalations ?? 0) + 1
         guard config.onSLAMiss == .reassign, current.escalations == 1,
-            let scored = try? LeadScored(serializedBytes: current.scored),
-            let choice = selector.choose(
-                config.fallback, for: scored.lead, workload: workload(state), cursor: 0, excluding: [current.repID])
+            let moved = try moveToAnotherRep(
+                &current, key: timer.key, tenant: timer.tenantID, strategy: "escalation", reason: escalated.reason,
+                state: &state, now: now)
         else {
             escalated.action = "notify_manager"
             state.set(current, Self.assignments, timer.key)
             return [Emit(escalated, to: topics.assigned)]
         }
         escalated.action = "reassigned"
-        escalated.newRepID = choice.rep.id
+        escalated.newRepID = current.repID
+        return [Emit(escalated, to: topics.assigned), moved]
+    }
+
+    /// Moves an open assignment to the rep the fallback strategy picks among the others, and returns its
+    /// `LeadAssigned`; nil (and nothing changed) when nobody else fits.
+    func moveToAnotherRep(
+        _ current: inout Assignment, key: String, tenant: String, strategy: String, reason: String,
+        state: inout TierState, now: Date
+    ) throws -> Emit? {
+        guard let scored = try? LeadScored(serializedBytes: current.scored),
+            let choice = selector.choose(
+                config.fallback, for: scored.lead, workload: workload(state), cursor: 0, excluding: [current.repID])
+        else { return nil }
         adjust(current.repID, by: -1, state: &state)
         adjust(choice.rep.id, by: 1, state: &state)
         let previous = current.repID
         current.repID = choice.rep.id
-        current.strategy = "escalation"
-        state.set(current, Self.assignments, timer.key)
-        scheduleSLA(timer.key, tenant: timer.tenantID, state: &state, now: now)
-        return [
-            Emit(escalated, to: topics.assigned),
-            try emit(assigned(scored, choice.rep, strategy: "escalation", previous: previous, reason: escalated.reason, now: now), current.scored),
-        ]
+        current.strategy = strategy
+        current.accepted = false
+        state.set(current, Self.assignments, key)
+        scheduleSLA(key, tenant: tenant, state: &state, now: now)
+        return try emit(assigned(scored, choice.rep, strategy: strategy, previous: previous, reason: reason, now: now), current.scored)
     }
 
     private func assign(_ scored: LeadScored, encoded: [UInt8], key: String, state: inout TierState, now: Date) throws -> [Emit] {
@@ -181,18 +194,18 @@ public actor AssignmentTier: Tier {
         return result
     }
 
-    private func adjust(_ repID: String, by delta: Int, state: inout TierState) {
+    func adjust(_ repID: String, by delta: Int, state: inout TierState) {
         let value = max(0, (state.int(Self.workload, repID) ?? 0) + delta)
         state.set(value, Self.workload, repID)
     }
 
-    private func scheduleSLA(_ key: String, tenant: String, state: inout TierState, now: Date) {
+    func scheduleSLA(_ key: String, tenant: String, state: inout TierState, now: Date) {
         state.schedule(
             DurableTimer(name: Self.slaTimer, key: key, due: now.addingTimeInterval(config.slaMinutes * 60), tenantID: tenant))
     }
 
     /// `event` with its scored lead written from `scored`, that lead's encoding as received or stored.
-    private func emit(_ event: LeadAssigned, _ scored: [UInt8]) throws -> Emit {
+    func emit(_ event: LeadAssigned, _ scored: [UInt8]) throws -> Emit {
         try Emit(event, to: topics.assigned, embedding: scored, asField: LeadAssigned.scoredField) { $0.clearScored() }
     }
 
@@ -200,7 +213,7 @@ public actor AssignmentTier: Tier {
         try Emit(event, to: topics.assigned, embedding: scored, asField: LeadUnassigned.scoredField) { $0.clearScored() }
     }
 
-    private func assigned(_ scored: LeadScored, _ rep: Rep, strategy: String, previous: String, reason: String, now: Date)
+    func assigned(_ scored: LeadScored, _ rep: Rep, strategy: String, previous: String, reason: String, now: Date)
         -> LeadAssigned
     {
         var assigned = LeadAssigned()

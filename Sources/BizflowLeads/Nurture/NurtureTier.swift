@@ -42,6 +42,8 @@ public actor NurtureTier: Tier {
             rescored(scored, key: input.key, state: &state, now: now)
         case let engagement as LeadEngagement:
             engaged(engagement, key: input.key, state: &state, now: now)
+        case let recycled as LeadRecycled where recycled.action == .nurture:
+            restart(recycled, key: input.key, state: &state, now: now)
         default:
             break
         }
@@ -95,6 +97,17 @@ public actor NurtureTier: Tier {
             exited: nil)
         state.set(enrolment, Self.enrolments, key)
         schedule(key, tenant: scored.tenantID, campaign: campaign.id, after: campaign.steps[0].delayMinutes, state: &state, now: now)
+    }
+
+    /// A lead the recycling tier sends back to nurture: its current enrolment ends and it starts again, from the
+    /// first step, in the campaign its latest score fits.
+    private func restart(_ recycled: LeadRecycled, key: String, state: inout TierState, now: Date) {
+        var repName = ""
+        if var enrolment = state.value(Enrolment.self, Self.enrolments, key) {
+            repName = enrolment.fields["rep_name"] ?? ""
+            if enrolment.exited == nil { exit(&enrolment, "recycled (\(recycled.rule))", key: key, state: &state) }
+        }
+        enrol(recycled.scored, repID: recycled.repID, repName: repName, key: key, state: &state, now: now)
     }
 
     private func rescored(_ scored: LeadScored, key: String, state: inout TierState, now: Date) {

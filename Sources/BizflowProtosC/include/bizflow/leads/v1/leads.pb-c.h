@@ -26,6 +26,7 @@ typedef struct Bizflow__Leads__V1__NurtureMessage Bizflow__Leads__V1__NurtureMes
 typedef struct Bizflow__Leads__V1__NurtureDelivery Bizflow__Leads__V1__NurtureDelivery;
 typedef struct Bizflow__Leads__V1__LeadUnassigned Bizflow__Leads__V1__LeadUnassigned;
 typedef struct Bizflow__Leads__V1__AssignmentEscalated Bizflow__Leads__V1__AssignmentEscalated;
+typedef struct Bizflow__Leads__V1__LeadRecycled Bizflow__Leads__V1__LeadRecycled;
 typedef struct Bizflow__Leads__V1__LeadConverted Bizflow__Leads__V1__LeadConverted;
 typedef struct Bizflow__Leads__V1__ScoringModel Bizflow__Leads__V1__ScoringModel;
 typedef struct Bizflow__Leads__V1__ModelEvaluation Bizflow__Leads__V1__ModelEvaluation;
@@ -119,6 +120,21 @@ typedef enum _Bizflow__Leads__V1__DeliveryStatus {
   BIZFLOW__LEADS__V1__DELIVERY_STATUS__DELIVERY_STATUS_SUPPRESSED = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BIZFLOW__LEADS__V1__DELIVERY_STATUS)
 } Bizflow__Leads__V1__DeliveryStatus;
+/*
+ * What the recycling tier does with a lead that stalled.
+ */
+typedef enum _Bizflow__Leads__V1__RecycleAction {
+  BIZFLOW__LEADS__V1__RECYCLE_ACTION__RECYCLE_ACTION_UNSPECIFIED = 0,
+  /*
+   * the assignment tier moves it to another rep
+   */
+  BIZFLOW__LEADS__V1__RECYCLE_ACTION__RECYCLE_ACTION_REASSIGN = 1,
+  /*
+   * the nurture tier starts it again in the campaign that fits
+   */
+  BIZFLOW__LEADS__V1__RECYCLE_ACTION__RECYCLE_ACTION_NURTURE = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(BIZFLOW__LEADS__V1__RECYCLE_ACTION)
+} Bizflow__Leads__V1__RecycleAction;
 /*
  * How a lead became a customer.
  */
@@ -381,6 +397,38 @@ struct  Bizflow__Leads__V1__AssignmentEscalated
 #define BIZFLOW__LEADS__V1__ASSIGNMENT_ESCALATED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__assignment_escalated__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * A lead that stalled, sent back into the funnel by the recycling tier (topic leads.recycled, keyed by lead_id).
+ */
+struct  Bizflow__Leads__V1__LeadRecycled
+{
+  ProtobufCMessage base;
+  char *lead_id;
+  char *tenant_id;
+  /*
+   * the rule of recycling.yaml that fired: uncontacted, cold
+   */
+  char *rule;
+  /*
+   * what the rule saw, e.g. "assigned to rep-3 48 h ago and not contacted since"
+   */
+  char *reason;
+  Bizflow__Leads__V1__RecycleAction action;
+  /*
+   * the rep it was with
+   */
+  char *rep_id;
+  /*
+   * its latest score, so the tier that takes it back needs nothing else
+   */
+  Bizflow__Leads__V1__LeadScored *scored;
+  Google__Protobuf__Timestamp *recycled_at;
+};
+#define BIZFLOW__LEADS__V1__LEAD_RECYCLED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&bizflow__leads__v1__lead_recycled__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, BIZFLOW__LEADS__V1__RECYCLE_ACTION__RECYCLE_ACTION_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, NULL }
 
 
 /*
@@ -655,6 +703,25 @@ Bizflow__Leads__V1__AssignmentEscalated *
 void   bizflow__leads__v1__assignment_escalated__free_unpacked
                      (Bizflow__Leads__V1__AssignmentEscalated *message,
                       ProtobufCAllocator *allocator);
+/* Bizflow__Leads__V1__LeadRecycled methods */
+void   bizflow__leads__v1__lead_recycled__init
+                     (Bizflow__Leads__V1__LeadRecycled         *message);
+size_t bizflow__leads__v1__lead_recycled__get_packed_size
+                     (const Bizflow__Leads__V1__LeadRecycled   *message);
+size_t bizflow__leads__v1__lead_recycled__pack
+                     (const Bizflow__Leads__V1__LeadRecycled   *message,
+                      uint8_t             *out);
+size_t bizflow__leads__v1__lead_recycled__pack_to_buffer
+                     (const Bizflow__Leads__V1__LeadRecycled   *message,
+                      ProtobufCBuffer     *buffer);
+Bizflow__Leads__V1__LeadRecycled *
+       bizflow__leads__v1__lead_recycled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   bizflow__leads__v1__lead_recycled__free_unpacked
+                     (Bizflow__Leads__V1__LeadRecycled *message,
+                      ProtobufCAllocator *allocator);
 /* Bizflow__Leads__V1__LeadConverted methods */
 void   bizflow__leads__v1__lead_converted__init
                      (Bizflow__Leads__V1__LeadConverted         *message);
@@ -760,6 +827,9 @@ typedef void (*Bizflow__Leads__V1__LeadUnassigned_Closure)
 typedef void (*Bizflow__Leads__V1__AssignmentEscalated_Closure)
                  (const Bizflow__Leads__V1__AssignmentEscalated *message,
                   void *closure_data);
+typedef void (*Bizflow__Leads__V1__LeadRecycled_Closure)
+                 (const Bizflow__Leads__V1__LeadRecycled *message,
+                  void *closure_data);
 typedef void (*Bizflow__Leads__V1__LeadConverted_Closure)
                  (const Bizflow__Leads__V1__LeadConverted *message,
                   void *closure_data);
@@ -785,6 +855,7 @@ extern const ProtobufCEnumDescriptor    bizflow__leads__v1__qualification_band__
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__engagement_kind__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__nurture_channel__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__delivery_status__descriptor;
+extern const ProtobufCEnumDescriptor    bizflow__leads__v1__recycle_action__descriptor;
 extern const ProtobufCEnumDescriptor    bizflow__leads__v1__conversion_source__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_captured__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_engagement__descriptor;
@@ -795,6 +866,7 @@ extern const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_message__des
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__nurture_delivery__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_unassigned__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__assignment_escalated__descriptor;
+extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_recycled__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__lead_converted__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__scoring_model__descriptor;
 extern const ProtobufCMessageDescriptor bizflow__leads__v1__model_evaluation__descriptor;

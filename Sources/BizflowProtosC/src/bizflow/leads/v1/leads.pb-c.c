@@ -412,6 +412,51 @@ void   bizflow__leads__v1__assignment_escalated__free_unpacked
   assert(message->base.descriptor == &bizflow__leads__v1__assignment_escalated__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   bizflow__leads__v1__lead_recycled__init
+                     (Bizflow__Leads__V1__LeadRecycled         *message)
+{
+  static const Bizflow__Leads__V1__LeadRecycled init_value = BIZFLOW__LEADS__V1__LEAD_RECYCLED__INIT;
+  *message = init_value;
+}
+size_t bizflow__leads__v1__lead_recycled__get_packed_size
+                     (const Bizflow__Leads__V1__LeadRecycled *message)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_recycled__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t bizflow__leads__v1__lead_recycled__pack
+                     (const Bizflow__Leads__V1__LeadRecycled *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_recycled__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t bizflow__leads__v1__lead_recycled__pack_to_buffer
+                     (const Bizflow__Leads__V1__LeadRecycled *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_recycled__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Bizflow__Leads__V1__LeadRecycled *
+       bizflow__leads__v1__lead_recycled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Bizflow__Leads__V1__LeadRecycled *)
+     protobuf_c_message_unpack (&bizflow__leads__v1__lead_recycled__descriptor,
+                                allocator, len, data);
+}
+void   bizflow__leads__v1__lead_recycled__free_unpacked
+                     (Bizflow__Leads__V1__LeadRecycled *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &bizflow__leads__v1__lead_recycled__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   bizflow__leads__v1__lead_converted__init
                      (Bizflow__Leads__V1__LeadConverted         *message)
 {
@@ -2065,6 +2110,135 @@ const ProtobufCMessageDescriptor bizflow__leads__v1__assignment_escalated__descr
   (ProtobufCMessageInit) bizflow__leads__v1__assignment_escalated__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_recycled__field_descriptors[8] =
+{
+  {
+    "lead_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, lead_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tenant_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, tenant_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rule",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "action",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, action),
+    &bizflow__leads__v1__recycle_action__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rep_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, rep_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scored",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, scored),
+    &bizflow__leads__v1__lead_scored__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recycled_at",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Bizflow__Leads__V1__LeadRecycled, recycled_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned bizflow__leads__v1__lead_recycled__field_indices_by_name[] = {
+  4,   /* field[4] = action */
+  0,   /* field[0] = lead_id */
+  3,   /* field[3] = reason */
+  7,   /* field[7] = recycled_at */
+  5,   /* field[5] = rep_id */
+  2,   /* field[2] = rule */
+  6,   /* field[6] = scored */
+  1,   /* field[1] = tenant_id */
+};
+static const ProtobufCIntRange bizflow__leads__v1__lead_recycled__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor bizflow__leads__v1__lead_recycled__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.LeadRecycled",
+  "LeadRecycled",
+  "Bizflow__Leads__V1__LeadRecycled",
+  "bizflow.leads.v1",
+  sizeof(Bizflow__Leads__V1__LeadRecycled),
+  8,
+  bizflow__leads__v1__lead_recycled__field_descriptors,
+  bizflow__leads__v1__lead_recycled__field_indices_by_name,
+  1,  bizflow__leads__v1__lead_recycled__number_ranges,
+  (ProtobufCMessageInit) bizflow__leads__v1__lead_recycled__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor bizflow__leads__v1__lead_converted__field_descriptors[6] =
 {
   {
@@ -2801,6 +2975,36 @@ const ProtobufCEnumDescriptor bizflow__leads__v1__delivery_status__descriptor =
   bizflow__leads__v1__delivery_status__enum_values_by_name,
   1,
   bizflow__leads__v1__delivery_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue bizflow__leads__v1__recycle_action__enum_values_by_number[3] =
+{
+  { "RECYCLE_ACTION_UNSPECIFIED", "BIZFLOW__LEADS__V1__RECYCLE_ACTION__RECYCLE_ACTION_UNSPECIFIED", 0 },
+  { "RECYCLE_ACTION_REASSIGN", "BIZFLOW__LEADS__V1__RECYCLE_ACTION__RECYCLE_ACTION_REASSIGN", 1 },
+  { "RECYCLE_ACTION_NURTURE", "BIZFLOW__LEADS__V1__RECYCLE_ACTION__RECYCLE_ACTION_NURTURE", 2 },
+};
+static const ProtobufCIntRange bizflow__leads__v1__recycle_action__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex bizflow__leads__v1__recycle_action__enum_values_by_name[3] =
+{
+  { "RECYCLE_ACTION_NURTURE", 2 },
+  { "RECYCLE_ACTION_REASSIGN", 1 },
+  { "RECYCLE_ACTION_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor bizflow__leads__v1__recycle_action__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "bizflow.leads.v1.RecycleAction",
+  "RecycleAction",
+  "Bizflow__Leads__V1__RecycleAction",
+  "bizflow.leads.v1",
+  3,
+  bizflow__leads__v1__recycle_action__enum_values_by_number,
+  3,
+  bizflow__leads__v1__recycle_action__enum_values_by_name,
+  1,
+  bizflow__leads__v1__recycle_action__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue bizflow__leads__v1__conversion_source__enum_values_by_number[4] =
