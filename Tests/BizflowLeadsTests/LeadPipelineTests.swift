@@ -171,4 +171,39 @@ struct LeadPipelineTests {
         await producer.close()
         await receiver.stop()
     }
+    @Test("three days of the tiers' clock without a reply: each assigned lead is recycled and the assignment tier moves it on")
+    func recycling() async throws {
+        var pipeline = try LeadPipeline()
+        let receiver = WebhookReceiver(secret: LeadPipeline.secret, failuresPerKey: 0)
+        try pipeline.start(deliveryURL: try await receiver.start())
+        let leads = sampleLeads(30, seed: 11)
+        let producer = try KafkaProducer(configuration: .init(kafka: pipeline.broker.kafkaConfig), logger: testLogger())
+        for lead in leads { _ = try await producer.send(try EventRecord.make(lead, source: "test", topic: pipeline.topics.captured).0) }
+        let outcomes = try await read(pipeline.broker, topic: pipeline.topics.assigned, count: 30, timeout: .seconds(60))
+            .compactMap { try? EventRecord.decode($0).1 }
+        let assigned = Set(outcomes.compactMap { ($0 as? LeadAssigned)?.leadID })
+        #expect(!assigned.isEmpty)
+        // The recycling tier's timers are state: they fire through the same transactions as everything else.
+        pipeline.clock.advance(by: 72 * 3600 + 60)
+        let recycled = try await pipeline.events(LeadRecycled.self, on: pipeline.topics.named("leads.recycled"), count: assigned.count)
+        #expect(Set(recycled.map(\.leadID)) == assigned, "every assigned lead, none contacted, is recycled")
+        #expect(recycled.allSatisfy { $0.rule == "uncontacted" && $0.action == .reassign && $0.scored.leadID == $0.leadID })
+        // The same advance missed the 4-hour SLA: escalation moved most leads first, so those recycles name a rep the
+        // lead has left and the assignment tier ignores them; the escalated assignment re-arms the timer, and the next
+        // three days recycle it from its current rep.
+        let watcher = try KafkaConsumer(
+            configuration: consumerConfig(pipeline.broker, group: "watch-\(UUID())", topics: [pipeline.topics.assigned]),
+            logger: testLogger())
+        let clock = pipeline.clock
+        let moved = await eventually(timeout: .seconds(90)) {
+            clock.advance(by: 72 * 3600 + 60)
+            let batch = (try? await watcher.nextBatch(max: 1_000, timeout: .seconds(1))) ?? []
+            return batch.contains { (try? EventRecord.decode($0).1 as? LeadAssigned)?.strategy == "recycled" }
+        }
+        #expect(moved, "the assignment tier gave recycled leads to other reps")
+        await watcher.close()
+        try await pipeline.stop()
+        await producer.close()
+        await receiver.stop()
+    }
 }

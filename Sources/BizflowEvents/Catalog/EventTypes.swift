@@ -14,7 +14,6 @@ public typealias ModelEvaluation = Bizflow_Leads_V1_ModelEvaluation
 public typealias CalibrationBin = Bizflow_Leads_V1_CalibrationBin
 public typealias ConversionSource = Bizflow_Leads_V1_ConversionSource
 public typealias ScoreReason = Bizflow_Leads_V1_ScoreReason
-public typealias RecycleAction = Bizflow_Leads_V1_RecycleAction
 
 public typealias PaymentMethod = Bizflow_Orders_V1_PaymentMethod
 public typealias RiskDecision = Bizflow_Orders_V1_RiskDecision

@@ -66,6 +66,7 @@ extension AcceptAssignment: DomainEvent {
     public static let keyField = "lead_id"
 }
 public typealias LeadRecycled = Bizflow_Leads_V1_LeadRecycled
+public typealias RecycleAction = Bizflow_Leads_V1_RecycleAction
 extension LeadRecycled: DomainEvent {
     public var eventKey: String { leadID }
     public static let keyField = "lead_id"
