@@ -48,6 +48,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // librdkafka's mock cluster as a broker in the process, with its fault injection: `bizflow broker`, the demo,
+        // the lab and the tests use it; the Kafka client library does not.
+        .target(
+            name: "BizflowEmbeddedBroker",
+            dependencies: [
+                "CRdKafka", "BizflowKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "BizflowRuntime",
             dependencies: [
@@ -122,8 +132,9 @@ let package = Package(
         .target(
             name: "BizflowCLI",
             dependencies: [
-                "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads", "BizflowOrders",
-                "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowGateway", "BizflowWorkload", "BizflowHTTP",
+                "BizflowEvents", "BizflowKafka", "BizflowEmbeddedBroker", "BizflowRuntime", "BizflowTopology", "BizflowLeads",
+                "BizflowOrders", "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowGateway", "BizflowWorkload",
+                "BizflowHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -138,8 +149,8 @@ let package = Package(
         .target(
             name: "BizflowLab",
             dependencies: [
-                "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowLeads",
-                "BizflowOrders", "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowWorkload",
+                "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowEmbeddedBroker", "BizflowRuntime", "BizflowTopology",
+                "BizflowLeads", "BizflowOrders", "BizflowConfig", "BizflowPostgres", "BizflowProjector", "BizflowWorkload",
                 "RawLibrdkafka", "RawLibpq",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -159,41 +170,41 @@ let package = Package(
         .target(
             name: "BizflowTestSupport",
             dependencies: [
-                "BizflowKafka", "BizflowHTTP", "BizflowPostgres", "BizflowProjector", "BizflowTopology",
+                "BizflowKafka", "BizflowEmbeddedBroker", "BizflowHTTP", "BizflowPostgres", "BizflowProjector", "BizflowTopology",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             path: "Tests/BizflowTestSupport"),
-        .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka", "BizflowTestSupport"]),
+        .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka", "BizflowEmbeddedBroker", "BizflowTestSupport"]),
         .testTarget(
             name: "BizflowRuntimeTests",
             dependencies: [
-                "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport",
+                "BizflowEmbeddedBroker", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         .testTarget(
             name: "BizflowLeadsTests",
             dependencies: [
-                "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
+                "BizflowEmbeddedBroker", "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
                 "BizflowTopology", "BizflowConfig", "BizflowProtosC", "BizflowWorkload",
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(
             name: "BizflowOrdersTests",
             dependencies: [
-                "BizflowOrders", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
+                "BizflowEmbeddedBroker", "BizflowOrders", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
                 "BizflowTopology", "BizflowConfig",
             ]),
         .testTarget(
             name: "BizflowProjectorTests",
             dependencies: [
-                "BizflowProjector", "BizflowPostgres", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport",
+                "BizflowEmbeddedBroker", "BizflowProjector", "BizflowPostgres", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowTestSupport",
                 "BizflowTopology",
             ]),
         .testTarget(
             name: "BizflowGatewayTests",
             dependencies: [
-                "BizflowGateway", "BizflowPostgres", "BizflowProjector", "BizflowEvents", "BizflowKafka", "BizflowRuntime",
+                "BizflowEmbeddedBroker", "BizflowGateway", "BizflowPostgres", "BizflowProjector", "BizflowEvents", "BizflowKafka", "BizflowRuntime",
                 "BizflowHTTP", "BizflowTestSupport", "BizflowTopology", "BizflowLeads", "BizflowWorkload",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -202,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "BizflowCLITests",
             dependencies: [
-                "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
+                "BizflowEmbeddedBroker", "BizflowCLI", "BizflowEvents", "BizflowKafka", "BizflowRuntime", "BizflowTopology", "BizflowTestSupport",
                 "BizflowOrders", "BizflowHTTP", "BizflowProjector", .product(name: "Yams", package: "Yams"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BizflowEmbeddedBroker
 import BizflowKafka
 import Foundation
 import Logging

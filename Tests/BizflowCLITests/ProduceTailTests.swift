@@ -1,5 +1,6 @@
 import ArgumentParser
 import BizflowCLI
+import BizflowEmbeddedBroker
 import BizflowEvents
 import BizflowKafka
 import BizflowRuntime

@@ -1,3 +1,4 @@
+import BizflowEmbeddedBroker
 import BizflowKafka
 import BizflowTopology
 import Foundation

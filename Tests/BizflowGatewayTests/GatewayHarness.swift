@@ -1,3 +1,4 @@
+import BizflowEmbeddedBroker
 import BizflowGateway
 import BizflowHTTP
 import BizflowKafka

@@ -60,7 +60,7 @@ struct GatewayScoringAgreementTests {
         let deadKeys = Set(dead.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
         #expect(deadKeys.isDisjoint(with: accepted), "a lead the gateway accepted was dead-lettered: \(deadKeys.intersection(accepted))")
         #expect(deadKeys == Set(refused.map(\.leadID)), "every lead the gateway refused is refused by scoring too")
-        #expect(dead.allSatisfy { $0.headers.first(named: DeadLetter.Header.errorClass)?.stringValue == "validation_failed" })
+        #expect(dead.allSatisfy { $0.headers.header(named: DeadLetter.Header.errorClass)?.stringValue == "validation_failed" })
         #expect(batch.outputs.filter { $0.topic == "leads.scored" }.count == accepted.count)
         await harness.stop()
     }

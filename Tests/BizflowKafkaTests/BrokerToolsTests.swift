@@ -1,3 +1,4 @@
+import BizflowEmbeddedBroker
 @testable import BizflowKafka
 import BizflowTestSupport
 import Testing

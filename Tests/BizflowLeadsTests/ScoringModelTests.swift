@@ -1,3 +1,4 @@
+import BizflowEmbeddedBroker
 import BizflowEvents
 import BizflowRuntime
 @testable import BizflowLeads

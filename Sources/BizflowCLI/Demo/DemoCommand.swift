@@ -1,4 +1,5 @@
 import ArgumentParser
+import BizflowEmbeddedBroker
 import BizflowEvents
 import BizflowGateway
 import BizflowKafka

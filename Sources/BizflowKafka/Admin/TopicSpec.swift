@@ -23,6 +23,11 @@ public enum TopicCreation: Sendable, Equatable {
 public struct TopicInfo: Sendable, Hashable {
     public var name: String
     public var partitions: Int
+
+    public init(name: String, partitions: Int) {
+        self.name = name
+        self.partitions = partitions
+    }
 }
 
 /// Consumer lag of one partition: high watermark minus the group's committed offset.

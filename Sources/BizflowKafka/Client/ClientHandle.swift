@@ -3,14 +3,14 @@ import Foundation
 import Logging
 
 /// Owns one `rd_kafka_t` and its log queue; librdkafka's logs reach swift-log through that queue.
-final class ClientHandle: @unchecked Sendable {
-    let rk: OpaquePointer
+package final class ClientHandle: @unchecked Sendable {
+    package let rk: OpaquePointer
     let logQueue: OpaquePointer
     let logger: Logger
     private var pump: LogPump?
 
     /// Takes ownership of `conf` (librdkafka frees it on success; this frees it on failure).
-    init(type: rd_kafka_type_t, conf: OpaquePointer, logger: Logger) throws(KafkaError) {
+    package init(type: rd_kafka_type_t, conf: OpaquePointer, logger: Logger) throws(KafkaError) {
         var errstr = [CChar](repeating: 0, count: 512)
         guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
@@ -23,7 +23,7 @@ final class ClientHandle: @unchecked Sendable {
     }
 
     /// Serves the log queue on a dedicated thread, for clients that have no poll loop of their own.
-    func startLogPump(name: String) {
+    package func startLogPump(name: String) {
         // The thread holds only the pump, never this handle, so the handle can still be released.
         let pump = LogPump(queue: logQueue, logger: logger)
         self.pump = pump
@@ -31,7 +31,7 @@ final class ClientHandle: @unchecked Sendable {
     }
 
     /// Forwards pending log lines without blocking.
-    func drainLogs() {
+    package func drainLogs() {
         while let event = rd_kafka_queue_poll(logQueue, 0) { Self.handle(event, logger: logger) }
     }
 

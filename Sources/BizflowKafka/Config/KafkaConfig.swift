@@ -49,7 +49,7 @@ public struct KafkaConfig: Sendable {
     }
 
     /// Builds an `rd_kafka_conf_t` from these settings, then `overrides` (the caller's own needs) on top.
-    func makeConf(_ overrides: [String: String] = [:]) throws(KafkaError) -> OpaquePointer {
+    package func makeConf(_ overrides: [String: String] = [:]) throws(KafkaError) -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var all = properties
         all["bootstrap.servers"] = bootstrapServers

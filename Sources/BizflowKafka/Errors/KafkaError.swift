@@ -36,7 +36,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
 
 extension KafkaError {
     /// A local error that did not come from librdkafka (bad configuration, closed client, …).
-    static func local(_ operation: String, _ reason: String, code: KafkaErrorCode = .invalidArgument) -> KafkaError {
+    package static func local(_ operation: String, _ reason: String, code: KafkaErrorCode = .invalidArgument) -> KafkaError {
         KafkaError(code: code, operation: operation, reason: reason, isRetriable: false)
     }
 

@@ -6,7 +6,7 @@ public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable, CustomString
     public init(rawValue: Int32) { self.rawValue = rawValue }
     init(_ err: rd_kafka_resp_err_t) { self.rawValue = err.rawValue }
 
-    var c: rd_kafka_resp_err_t { rd_kafka_resp_err_t(rawValue: rawValue) }
+    package var c: rd_kafka_resp_err_t { rd_kafka_resp_err_t(rawValue: rawValue) }
 
     /// librdkafka's symbolic name, e.g. `_TRANSPORT` or `NOT_LEADER_OR_FOLLOWER`.
     public var name: String { String(cString: rd_kafka_err2name(c)) }

@@ -92,6 +92,6 @@ public struct KafkaHeader: Hashable, Sendable {
 }
 
 extension Array where Element == KafkaHeader {
-    /// The last header with this key (Kafka allows repeats; the last one wins).
-    public func first(named key: String) -> KafkaHeader? { last { $0.key == key } }
+    /// The header with this key: the last of them (Kafka allows repeats; the last one wins).
+    public func header(named key: String) -> KafkaHeader? { last { $0.key == key } }
 }

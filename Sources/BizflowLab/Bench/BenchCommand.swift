@@ -1,5 +1,6 @@
 import ArgumentParser
 import BizflowCLI
+import BizflowEmbeddedBroker
 import BizflowKafka
 import BizflowProjector
 import BizflowRuntime

@@ -1,4 +1,5 @@
 import BizflowCLI
+import BizflowEmbeddedBroker
 import BizflowEvents
 import BizflowKafka
 import BizflowLeads

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import BizflowKafka
 import Foundation
 
 /// Turns Nagle's algorithm off on the embedded broker's listening sockets. librdkafka's mock cluster accepts

@@ -1,3 +1,4 @@
+import BizflowKafka
 import CRdKafka
 import Logging
 import ServiceLifecycle

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import BizflowKafka
 import Foundation
 
 /// Listens on a fixed local port and forwards each connection to the embedded broker's first listener.

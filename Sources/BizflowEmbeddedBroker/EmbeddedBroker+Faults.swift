@@ -1,3 +1,4 @@
+import BizflowKafka
 import CRdKafka
 
 /// Fault injection for tests: take brokers down, fail requests, add latency.
