@@ -21,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
-        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -172,7 +171,8 @@ let package = Package(
             dependencies: [
                 "BizflowKafka", "BizflowEmbeddedBroker", "BizflowHTTP", "BizflowPostgres", "BizflowProjector", "BizflowTopology",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/BizflowTestSupport"),
         .testTarget(name: "BizflowKafkaTests", dependencies: ["BizflowKafka", "BizflowEmbeddedBroker", "BizflowTestSupport"]),
@@ -187,7 +187,6 @@ let package = Package(
             dependencies: [
                 "BizflowEmbeddedBroker", "BizflowLeads", "BizflowRuntime", "BizflowEvents", "BizflowKafka", "BizflowHTTP", "BizflowTestSupport",
                 "BizflowTopology", "BizflowConfig", "BizflowProtosC", "BizflowWorkload",
-                .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(
             name: "BizflowOrdersTests",

@@ -1,6 +1,8 @@
 import BizflowHTTP
-import FlyingFox
 import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
 
 /// A local HTTP endpoint standing in for a webhook receiver (message provider, carrier API): it checks signatures,
 /// records every request, and answers from a script (e.g. 500 for the first try of each key, then 200). A 200
@@ -13,7 +15,6 @@ public actor WebhookReceiver {
         public var body: [String: String]
     }
 
-    private let server: HTTPServer
     private let signer: WebhookSigner
     private let failuresPerKey: Int
     private let failStatus: Int
@@ -22,37 +23,43 @@ public actor WebhookReceiver {
 
     /// `failuresPerKey` requests of each idempotency key get `failStatus` before one succeeds.
     public init(secret: String, failuresPerKey: Int = 0, failStatus: Int = 500) {
-        server = HTTPServer(port: 0, logger: .disabled)
         signer = WebhookSigner(secret: secret)
         self.failuresPerKey = failuresPerKey
         self.failStatus = failStatus
     }
 
-    /// Starts listening on loopback and returns the URL of `path`.
+    /// Starts listening on loopback (Hummingbird, as the gateway) and returns the URL of `path`.
     public func start(path: String = "/deliveries") async throws -> String {
-        await server.appendRoute(HTTPRoute(stringLiteral: "POST \(path)")) { [weak self] request in
-            guard let self else { return FlyingFox.HTTPResponse(statusCode: .serviceUnavailable) }
-            let body = try await request.bodyData
+        let router = Router()
+        router.post(RouterPath(path)) { [weak self] request, _ -> Response in
+            guard let self else { return Response(status: .serviceUnavailable) }
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+            let body = try await request.body.collect(upTo: 1 << 20)
             let status = await self.record(
-                key: request.headers[HTTPHeader("Idempotency-Key")] ?? "",
-                signature: request.headers[HTTPHeader(WebhookSigner.header)] ?? "", body: Array(body))
-            let key = request.headers[HTTPHeader("Idempotency-Key")] ?? ""
-            let answer = status == 200 ? Data(#"{"tracking_number":"TRK-\#(key)"}"#.utf8) : Data()
-            return FlyingFox.HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "scripted"), body: answer)
+                key: key, signature: request.headers[HTTPField.Name(WebhookSigner.header)!] ?? "", body: Array(buffer: body))
+            let answer = status == 200 ? #"{"tracking_number":"TRK-\#(key)"}"# : ""
+            return Response(
+                status: HTTPResponse.Status(code: status, reasonPhrase: "scripted"),
+                body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
         }
-        let server = self.server
-        task = Task { try await server.run() }
-        try await server.waitUntilListening()
-        switch await server.listeningAddress {
-        case .ip4(_, let port): return "http://127.0.0.1:\(port)\(path)"
-        case .ip6(_, let port): return "http://[::1]:\(port)\(path)"
-        default: throw URLError(.cannotConnectToHost)
-        }
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "test.webhook-receiver")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "webhook-receiver"),
+            onServerRunning: { channel in
+                portSink.yield(channel.localAddress?.port ?? 0)
+                portSink.finish()
+            }, logger: logger)
+        task = Task { try await app.runService() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw URLError(.cannotConnectToHost) }
+        return "http://127.0.0.1:\(port)\(path)"
     }
 
     public func stop() async {
-        await server.stop(timeout: 1)
         task?.cancel()
+        _ = try? await task?.value
     }
 
     private func record(key: String, signature: String, body: [UInt8]) -> Int {
