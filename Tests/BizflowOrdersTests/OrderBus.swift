@@ -1,6 +1,7 @@
 import BizflowEvents
 @testable import BizflowOrders
 import BizflowRuntime
+import BizflowTopology
 import Foundation
 
 /// The order tiers wired together in memory: every emitted event is handed, in order, to each tier that consumes
@@ -23,15 +24,17 @@ struct OrderBus {
         fulfilment = FulfilmentTier(config: try shippedFulfilment(), warehouses: try shippedWarehouses(), secret: "")
     }
 
+    /// Which tiers consume each topic, as the topology says (the notification tier is left out: it posts over HTTP).
     private var consumers: [String: [(name: String, tier: any Tier)]] {
-        [
-            topics.placed: [("fraud", fraud)], topics.signals: [("fraud", fraud)],
-            topics.commands: [("fraud", fraud), ("inventory", inventory), ("fulfilment", fulfilment)],
-            topics.assessed: [("inventory", inventory)], topics.reservations: [("inventory", inventory)],
-            topics.answers: [("inventory", inventory)], topics.stock: [("inventory", inventory)],
-            topics.reserved: [("fulfilment", fulfilment)], topics.carrier: [("fulfilment", fulfilment)],
-        ]
+        let tiers: [(String, any Tier)] = [("fraud", fraud), ("inventory", inventory), ("fulfilment", fulfilment)]
+        var consumers: [String: [(name: String, tier: any Tier)]] = [:]
+        for (name, tier) in tiers {
+            for topic in Self.topology.tier(named: name)?.consumes ?? [] { consumers[topics.prefix + topic, default: []].append((name, tier)) }
+        }
+        return consumers
     }
+
+    static let topology = try! Topology.load(path: topologyDirectory + "/topology.yaml")
 
     /// Sends an event and everything it causes, until the bus is quiet.
     mutating func send(_ event: any DomainEvent, to topic: String) async throws {
