@@ -5,9 +5,9 @@ extension KafkaProducer {
     /// Registers the transactional id with the coordinator, fencing older instances that share it.
     public func initTransactions(timeout: Duration = .seconds(30)) async throws {
         try transition(.initialise, "init transactions")
-        let core = current.value
+        let instance = current.value
         let ms = timeout.milliseconds
-        try await blocking.run { try RdKafka.check(rd_kafka_init_transactions(core.rk, ms), "init transactions") }
+        try await blocking.run { try RdKafka.check(rd_kafka_init_transactions(instance.rk, ms), "init transactions") }
         try transition(.initialised, "init transactions")
     }
 
@@ -27,13 +27,13 @@ extension KafkaProducer {
         _ offsets: [TopicPartitionOffset], group: ConsumerGroupMetadata, timeout: Duration = .seconds(30)
     ) async throws {
         guard !offsets.isEmpty else { return }
-        let core = current.value
+        let instance = current.value
         let ms = timeout.milliseconds
         try await runTransactional("send offsets to transaction") {
             let list = TopicPartitionList.make(offsets)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             try RdKafka.check(
-                rd_kafka_send_offsets_to_transaction(core.rk, list, group.pointer, ms), "send offsets to transaction")
+                rd_kafka_send_offsets_to_transaction(instance.rk, list, group.pointer, ms), "send offsets to transaction")
         }
     }
 
@@ -41,10 +41,10 @@ extension KafkaProducer {
     /// (re-process the batch); an ambiguous or fatal one re-initialises the producer and throws.
     public func commitTransaction(timeout: Duration = .seconds(30)) async throws {
         try transition(.commit, "commit transaction")
-        let core = current.value
+        let instance = current.value
         let ms = timeout.milliseconds
         try await runTransactional("commit transaction") {
-            try RdKafka.check(rd_kafka_commit_transaction(core.rk, ms), "commit transaction")
+            try RdKafka.check(rd_kafka_commit_transaction(instance.rk, ms), "commit transaction")
         }
         try transition(.committed, "commit transaction")
     }
@@ -52,10 +52,10 @@ extension KafkaProducer {
     /// Aborts the open transaction; its records are never visible to `read_committed` consumers.
     public func abortTransaction(timeout: Duration = .seconds(30)) async throws {
         try transition(.abort, "abort transaction")
-        let core = current.value
+        let instance = current.value
         let ms = timeout.milliseconds
         try await runTransactional("abort transaction") {
-            try RdKafka.check(rd_kafka_abort_transaction(core.rk, ms), "abort transaction")
+            try RdKafka.check(rd_kafka_abort_transaction(instance.rk, ms), "abort transaction")
         }
         try transition(.aborted, "abort transaction")
     }
@@ -106,7 +106,7 @@ extension KafkaProducer {
         logger.warning("re-initialising the transactional producer", metadata: ["after": "\(error)"])
         let old = current.value
         try await blocking.run { old.shutDown(flushTimeoutMs: nil) }
-        let fresh = try Self.makeCore(configuration, logger: logger)
+        let fresh = try Self.makeInstance(configuration, logger: logger)
         current.value = fresh
         try await blocking.run {
             try RdKafka.check(rd_kafka_init_transactions(fresh.rk, 30_000), "init transactions after re-initialising")

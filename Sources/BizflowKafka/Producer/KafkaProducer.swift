@@ -23,32 +23,32 @@ public final class KafkaProducer: Sendable {
     let configuration: Configuration
     let logger: Logger
     let blocking: BlockingQueue
-    let current: LockedValue<ProducerCore>
+    let current: LockedValue<ProducerInstance>
     let state: LockedValue<ProducerState>
 
     public init(configuration: Configuration, logger: Logger) throws(KafkaError) {
         self.configuration = configuration
         self.logger = logger
         self.blocking = BlockingQueue(label: "bizflow.producer.\(configuration.clientID)")
-        self.current = LockedValue(try Self.makeCore(configuration, logger: logger))
+        self.current = LockedValue(try Self.makeInstance(configuration, logger: logger))
         self.state = LockedValue(configuration.transactionalID == nil ? .ready : .created)
     }
 
-    static func makeCore(_ configuration: Configuration, logger: Logger) throws(KafkaError) -> ProducerCore {
+    static func makeInstance(_ configuration: Configuration, logger: Logger) throws(KafkaError) -> ProducerInstance {
         var overrides = ["client.id": configuration.clientID, "enable.idempotence": "\(configuration.idempotent)"]
         if let id = configuration.transactionalID { overrides["transactional.id"] = id }
         overrides.merge(configuration.properties) { _, new in new }
         let conf = try configuration.kafka.makeConf(overrides)
-        return try ProducerCore(conf: conf, logger: logger, metricsLabel: configuration.clientID)
+        return try ProducerInstance(conf: conf, logger: logger, metricsLabel: configuration.clientID)
     }
 
     /// Sends one record and waits for the broker's acknowledgement.
     public func send(_ message: ProducerMessage) async throws -> DeliveryReport {
         while true {
-            let core = current.value
+            let instance = current.value
             do {
                 return try await withCheckedThrowingContinuation { continuation in
-                    let err = core.enqueue(message, waiter: DeliveryWaiter(continuation))
+                    let err = instance.enqueue(message, waiter: DeliveryWaiter(continuation))
                     if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                         continuation.resume(
                             throwing: KafkaError(
@@ -67,10 +67,10 @@ public final class KafkaProducer: Sendable {
     public func sendAll(_ messages: [ProducerMessage]) async throws -> [DeliveryReport] {
         guard !messages.isEmpty else { return [] }
         let collector = ReportCollector(count: messages.count)
-        let core = current.value
+        let instance = current.value
         for (index, message) in messages.enumerated() {
             while true {
-                let err = core.enqueue(message, waiter: DeliveryWaiter { collector.record(index, $0) })
+                let err = instance.enqueue(message, waiter: DeliveryWaiter { collector.record(index, $0) })
                 if err == RD_KAFKA_RESP_ERR_NO_ERROR { break }
                 do {
                     try await backOffOrThrow(err, "produce to \(message.topic)")
@@ -88,10 +88,10 @@ public final class KafkaProducer: Sendable {
 
     /// Hands records to librdkafka without waiting for acknowledgements; failures surface from `flush()`.
     public func sendBatch(_ messages: [ProducerMessage]) async throws {
-        let core = current.value
+        let instance = current.value
         var index = messages.startIndex
         while index < messages.endIndex {
-            let err = core.enqueueAll(messages, from: &index)
+            let err = instance.enqueueAll(messages, from: &index)
             if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                 try await backOffOrThrow(err, "produce to \(messages[index].topic)")
             }
@@ -110,10 +110,10 @@ public final class KafkaProducer: Sendable {
     /// Waits until every record sent so far is acknowledged; throws the first fire-and-forget failure since the
     /// last flush.
     public func flush(timeout: Duration = .seconds(30)) async throws {
-        let core = current.value
+        let instance = current.value
         let ms = timeout.milliseconds
-        try await blocking.run { try RdKafka.check(rd_kafka_flush(core.rk, ms), "flush producer") }
-        if let failure = await core.tracker.drained() { throw failure }
+        try await blocking.run { try RdKafka.check(rd_kafka_flush(instance.rk, ms), "flush producer") }
+        if let failure = await instance.tracker.drained() { throw failure }
     }
 
     /// Records not yet acknowledged.
@@ -122,8 +122,8 @@ public final class KafkaProducer: Sendable {
     /// Flushes what is queued (up to `timeout`), then releases the client.
     public func close(timeout: Duration = .seconds(10)) async {
         _ = state.withLock { $0.on(.close) }
-        let core = current.value
+        let instance = current.value
         let ms = timeout.milliseconds
-        _ = try? await blocking.run { core.shutDown(flushTimeoutMs: ms) }
+        _ = try? await blocking.run { instance.shutDown(flushTimeoutMs: ms) }
     }
 }

@@ -2,7 +2,7 @@ import BizflowConfig
 import BizflowEvents
 
 /// Reps and the rules that choose an assignment strategy (`Topology/reps.yaml`).
-public struct AssignmentConfig: Codable, Sendable, Equatable {
+public struct AssignmentConfig: CheckedConfiguration, Codable, Sendable, Equatable {
     /// Conditions on a scored lead; every given condition must hold (none: always).
     public struct Condition: Codable, Sendable, Equatable {
         public var bands: [String]?
@@ -70,9 +70,7 @@ public struct AssignmentConfig: Codable, Sendable, Equatable {
     }
 
     public static func load(path: String) throws -> AssignmentConfig {
-        let config = try ConfigFile.load(AssignmentConfig.self, path: path)
-        if let problem = config.problems().first { throw ConfigError(file: path, problem) }
-        return config
+        try ConfigFile.loadChecked(AssignmentConfig.self, path: path)
     }
 
     public func problems() -> [String] {

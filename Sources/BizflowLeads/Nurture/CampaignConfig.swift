@@ -3,7 +3,7 @@ import BizflowEvents
 import Mustache
 
 /// Nurture campaigns (`Topology/campaigns.yaml`): who enters, which steps, when they leave.
-public struct CampaignConfig: Codable, Sendable {
+public struct CampaignConfig: CheckedConfiguration, Codable, Sendable {
     public enum Channel: String, Codable, Sendable {
         case email, sms, webhook
     }
@@ -55,9 +55,7 @@ public struct CampaignConfig: Codable, Sendable {
     static let exitKinds: Set<String> = ["converted", "unsubscribed", "meeting_booked", "reply", "email_click"]
 
     public static func load(path: String) throws -> CampaignConfig {
-        let config = try ConfigFile.load(CampaignConfig.self, path: path)
-        if let problem = config.problems().first { throw ConfigError(file: path, problem) }
-        return config
+        try ConfigFile.loadChecked(CampaignConfig.self, path: path)
     }
 
     public func problems() -> [String] {

@@ -2,7 +2,7 @@ import BizflowConfig
 import BizflowEvents
 
 /// When a stalled lead goes back into the funnel, and where (`Topology/recycling.yaml`).
-public struct RecyclingConfig: Codable, Sendable, Equatable {
+public struct RecyclingConfig: CheckedConfiguration, Codable, Sendable, Equatable {
     /// Where a recycled lead goes.
     public enum Action: String, Codable, Sendable {
         case reassign, nurture
@@ -43,10 +43,7 @@ public struct RecyclingConfig: Codable, Sendable, Equatable {
 
     /// Loads and checks `path`.
     public static func load(path: String) throws -> RecyclingConfig {
-        let config = try ConfigFile.load(RecyclingConfig.self, path: path)
-        let problems = config.problems()
-        guard problems.isEmpty else { throw ConfigError(file: path, problems.joined(separator: "; ")) }
-        return config
+        try ConfigFile.loadChecked(RecyclingConfig.self, path: path)
     }
 
     /// What makes the configuration unusable (empty when it is fine).

@@ -1,6 +1,6 @@
 import BizflowConfig
 /// Weights, thresholds and rules of lead scoring (`Topology/scoring.yaml`).
-public struct ScoringConfig: Codable, Sendable, Equatable {
+public struct ScoringConfig: CheckedConfiguration, Codable, Sendable, Equatable {
     public struct Weights: Codable, Sendable, Equatable {
         public var demographic: Double
         public var firmographic: Double
@@ -119,9 +119,7 @@ public struct ScoringConfig: Codable, Sendable, Equatable {
 
     /// Loads and validates the file.
     public static func load(path: String) throws -> ScoringConfig {
-        let config = try ConfigFile.load(ScoringConfig.self, path: path)
-        if let problem = config.problems().first { throw ConfigError(file: path, problem) }
-        return config
+        try ConfigFile.loadChecked(ScoringConfig.self, path: path)
     }
 
     /// What is inconsistent (empty when the configuration is usable).

@@ -2,7 +2,7 @@ import BizflowEvents
 import BizflowConfig
 
 /// Rules and thresholds of the fraud tier (`Topology/fraud.yaml`).
-public struct FraudConfig: Codable, Sendable, Equatable {
+public struct FraudConfig: CheckedConfiguration, Codable, Sendable, Equatable {
     /// Risk score from which an order is reviewed by a human, and from which it is rejected outright.
     public struct Thresholds: Codable, Sendable, Equatable {
         public var review: Int
@@ -100,9 +100,7 @@ public struct FraudConfig: Codable, Sendable, Equatable {
 
     /// Loads and validates the file.
     public static func load(path: String) throws -> FraudConfig {
-        let config = try ConfigFile.load(FraudConfig.self, path: path)
-        if let problem = config.problems().first { throw ConfigError(file: path, problem) }
-        return config
+        try ConfigFile.loadChecked(FraudConfig.self, path: path)
     }
 
     /// What is inconsistent (empty when the configuration is usable).

@@ -2,7 +2,7 @@ import BizflowConfig
 import Foundation
 
 /// Carriers, their services and rates, SKU weights and the carrier label API (`Topology/fulfilment.yaml`).
-public struct FulfilmentConfig: Codable, Sendable, Equatable {
+public struct FulfilmentConfig: CheckedConfiguration, Codable, Sendable, Equatable {
     /// One service of a carrier: what it ships where, and at what rate.
     public struct CarrierService: Codable, Sendable, Equatable {
         public var carrier: String
@@ -53,10 +53,9 @@ public struct FulfilmentConfig: Codable, Sendable, Equatable {
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> FulfilmentConfig
     {
-        var config = try ConfigFile.load(FulfilmentConfig.self, path: path)
-        if let url = environment["BIZFLOW_CARRIER_URL"], !url.isEmpty { config.labelEndpoint = url }
-        if let problem = config.problems().first { throw ConfigError(file: path, problem) }
-        return config
+        try ConfigFile.loadChecked(FulfilmentConfig.self, path: path) { config in
+            if let url = environment["BIZFLOW_CARRIER_URL"], !url.isEmpty { config.labelEndpoint = url }
+        }
     }
 
     /// What is inconsistent (empty when the configuration is usable).

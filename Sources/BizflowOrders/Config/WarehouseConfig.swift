@@ -1,7 +1,7 @@
 import BizflowConfig
 
 /// Warehouses and shipping regions (`Topology/warehouses.yaml`), shared by inventory and fulfilment.
-public struct WarehouseConfig: Codable, Sendable, Equatable {
+public struct WarehouseConfig: CheckedConfiguration, Codable, Sendable, Equatable {
     public struct Warehouse: Codable, Sendable, Equatable {
         public var id: String
         public var name: String
@@ -22,9 +22,7 @@ public struct WarehouseConfig: Codable, Sendable, Equatable {
 
     /// Loads and validates the file.
     public static func load(path: String) throws -> WarehouseConfig {
-        let config = try ConfigFile.load(WarehouseConfig.self, path: path)
-        if let problem = config.problems().first { throw ConfigError(file: path, problem) }
-        return config
+        try ConfigFile.loadChecked(WarehouseConfig.self, path: path)
     }
 
     /// What is inconsistent (empty when the configuration is usable).

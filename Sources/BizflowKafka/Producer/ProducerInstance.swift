@@ -5,8 +5,8 @@ import Logging
 import Metrics
 
 /// One librdkafka producer instance and the dedicated thread that serves its delivery reports.
-/// A transactional producer replaces its core when it must be re-initialised.
-final class ProducerCore: @unchecked Sendable {
+/// A transactional producer replaces its instance when it must be re-initialised.
+final class ProducerInstance: @unchecked Sendable {
     let handle: ClientHandle
     let tracker = DeliveryTracker()
     private let mainQueue: OpaquePointer
