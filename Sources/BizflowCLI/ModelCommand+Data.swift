@@ -5,8 +5,7 @@ import Foundation
 
 extension ModelCommand {
     /// Every lead of `tenant` captured in [since, until) with its features as captured, its engagement since (by
-    /// kind; for a converted lead only what came before its conversion, which a model scoring open leads could not
-    /// see otherwise), the rules' score and whether it converted.
+    /// kind, conversions excluded: they are the outcome), the rules' score and whether it converted.
     static func trainingRows(tenant: String, since: String, until: String, database: PostgresConnection) async throws -> [ModelTrainer.Row] {
         let rows = try await Analytics.query(
             """
@@ -19,7 +18,6 @@ extension ModelCommand {
                    count(e.*) FILTER (WHERE e.kind = 'website_visit') AS visits,
                    count(e.*) FILTER (WHERE e.kind = 'content_download') AS downloads
             FROM leads l LEFT JOIN engagements e ON e.tenant_id = l.tenant_id AND e.lead_id = l.lead_id
-              AND (l.converted_at IS NULL OR e.occurred_at IS NULL OR e.occurred_at < l.converted_at)
             WHERE l.captured_at >= $1::date AND l.captured_at < $2::date AND l.features IS NOT NULL AND l.score IS NOT NULL
             GROUP BY l.lead_id, l.captured_at, l.features::text, l.rules_score, l.score, l.converted_at
             """, [.text(since), .text(until)], tenant: tenant, database: database)
