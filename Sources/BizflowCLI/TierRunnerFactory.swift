@@ -40,6 +40,7 @@ package struct TierRunnerFactory {    package var topology: Topology
             settings.profileStages = profileStages
             settings.members = members
             settings.stateTTL = declared.stateTTLDays.map { .seconds($0 * 86_400) }
+            settings.outputTopics = topology.outputTopics(ofTier: name, prefix: topicPrefix)
             for input in declared.consumes {
                 settings.acceptedTypes[topicPrefix + input] = Set(topology.topic(named: input)?.events ?? [])
             }

@@ -42,8 +42,7 @@ public enum LeadTiers {
             name: "recycling", summary: "send stalled leads back to assignment or nurture",
             configFiles: ["recycling.yaml"]
         ) { context in
-            RecyclingTier(
-                config: try RecyclingConfig.load(path: context.path("recycling.yaml")), topics: LeadTopics(prefix: context.topicPrefix))
+            RecyclingTier(config: try RecyclingConfig.load(path: context.path("recycling.yaml")))
         },
     ]
 

@@ -38,6 +38,7 @@ struct LeadPipeline {
         settings.retry = RetryPolicy(attempts: 4, initialDelay: .milliseconds(10), maxDelay: .milliseconds(50))
         settings.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
         for input in inputs { settings.acceptedTypes[topics.named(input)] = Set(topology.topic(named: input)?.events ?? []) }
+        settings.outputTopics = topology.outputTopics(ofTier: tier, prefix: topics.prefix)
         return settings
     }
 

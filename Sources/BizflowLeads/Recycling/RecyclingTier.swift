@@ -24,11 +24,9 @@ public actor RecyclingTier: Tier {
     }
 
     let config: RecyclingConfig
-    let topics: LeadTopics
 
-    public init(config: RecyclingConfig, topics: LeadTopics = LeadTopics()) {
+    public init(config: RecyclingConfig) {
         self.config = config
-        self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -88,7 +86,7 @@ public actor RecyclingTier: Tier {
         default:
             return []
         }
-        return [Emit(recycled, to: topics.named("leads.recycled"))]
+        return [Emit(recycled)]  // to the topic the topology says carries it
     }
 
     /// A cold score arms the cold timer (once per cold stretch); a warmer one disarms it; a disqualified lead

@@ -141,8 +141,8 @@ struct TierEngine: Sendable {
             do {
                 try records(emits, cause: call.cause, salt: call.salt)
             } catch {
-                // An emit that cannot be encoded is the tier's bug: its input is dead-lettered rather than lost.
-                fail(call, "processing_failed", "an emitted event could not be encoded: \(error)", attempts: attempt)
+                // An emit that cannot be encoded or routed is the tier's bug: its input is dead-lettered rather than lost.
+                fail(call, "processing_failed", "an emitted event could not be written: \(error)", attempts: attempt)
             }
             return nil
         case .failure(TierError.transient) where attempt < settings.retry.attempts:
@@ -197,6 +197,11 @@ struct TierEngine: Sendable {
             let envelope = cause.caused(
                 type: emit.type.eventType, source: eventSource, time: now,
                 id: EventID.derived(salt, settings.name, Self.positionText(index)))
+            var emit = emit
+            if emit.topic.isEmpty {
+                guard let topic = settings.outputTopics[emit.type.eventType] else { throw UnroutedEmit(type: emit.type.eventType) }
+                emit.topic = topic
+            }
             output.append(try EventRecord.make(emit, envelope: envelope, formattedTime: time))
         }
     }

@@ -3,6 +3,7 @@ import BizflowEvents
 /// An event a tier wants written: the runtime adds the envelope (caused by the input, with a deterministic id) and
 /// writes it in the batch's transaction.
 public struct Emit: Sendable {
+    /// Where it goes; empty: the one topic the tier produces (in the topology) that carries its type.
     public var topic: String
     /// The event's message type (its `ce_type`).
     public let type: any DomainEvent.Type
@@ -11,6 +12,12 @@ public struct Emit: Sendable {
     /// The event's encoding when the tier wrote it itself; the runtime writes these bytes instead of encoding `event`.
     public internal(set) var encoded: [UInt8]?
     private var message: (any DomainEvent)?
+
+    /// An event for the topic of the tier's `produces` (in the topology) that carries its type: no topic name in the
+    /// tier's code.
+    public init(_ event: any DomainEvent, key: String? = nil) {
+        self.init(event, to: "", key: key)
+    }
 
     public init(_ event: any DomainEvent, to topic: String, key: String? = nil) {
         self.topic = topic

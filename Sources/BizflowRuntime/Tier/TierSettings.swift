@@ -30,6 +30,9 @@ public struct TierSettings: Sendable {
     public var clock: any TierClock = SystemClock()
     /// The event types each input topic may carry (from the topology); others are dead-lettered. Empty: any.
     public var acceptedTypes: [String: Set<String>] = [:]
+    /// The topic each event type the tier emits goes to when its `Emit` names none: of the topics the tier produces
+    /// (in the topology), the one that carries the type. A type two of them carry is left out (name the topic).
+    public var outputTopics: [String: String] = [:]
     /// Where the tier's metrics go (default: the process-wide `MetricsSystem`).
     public var metricsFactory: (any MetricsFactory)?
     /// Extra librdkafka consumer settings (e.g. session timeouts).
