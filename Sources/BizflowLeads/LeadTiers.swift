@@ -17,16 +17,13 @@ public enum LeadTiers {
             name: "assignment", summary: "assign scored leads to reps; SLA escalation; reassignment",
             configFiles: ["reps.yaml"]
         ) { context in
-            AssignmentTier(
-                config: try AssignmentConfig.load(path: context.path("reps.yaml")), partitions: context.partitions,
-                topics: LeadTopics(prefix: context.topicPrefix))
+            AssignmentTier(config: try AssignmentConfig.load(path: context.path("reps.yaml")), partitions: context.partitions)
         },
         TierDefinition(
             name: "nurture", summary: "enrol leads in campaigns and send each step when due",
             configFiles: ["campaigns.yaml"]
         ) { context in
-            NurtureTier(
-                campaigns: try CampaignConfig.load(path: context.path("campaigns.yaml")), topics: LeadTopics(prefix: context.topicPrefix))
+            NurtureTier(campaigns: try CampaignConfig.load(path: context.path("campaigns.yaml")))
         },
         TierDefinition(
             name: "delivery", summary: "deliver nurture messages to a signed webhook",
@@ -34,9 +31,7 @@ public enum LeadTiers {
         ) { context in
             let file = context.path("delivery.yaml")
             let config = try WebhookConfig.load(path: file, urlVariable: "BIZFLOW_DELIVERY_URL", environment: context.environment)
-            return DeliveryTier(
-                config: config, secret: try config.requireSecret(file: file, context.environment),
-                topics: LeadTopics(prefix: context.topicPrefix))
+            return DeliveryTier(config: config, secret: try config.requireSecret(file: file, context.environment))
         },
         TierDefinition(
             name: "recycling", summary: "send stalled leads back to assignment or nurture",

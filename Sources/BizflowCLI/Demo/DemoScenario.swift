@@ -123,12 +123,22 @@ struct DemoScenario: Service {
             for (index, body) in bodies.enumerated() {
                 if index >= 8 { try await group.next() }
                 group.addTask {
-                    let response = try await client.send(
-                        HTTPRequest(
-                            url: gateway + "/v1/leads",
-                            headers: [("Authorization", "Bearer \(apiKey)"), ("Content-Type", "application/json"),
-                                      ("Idempotency-Key", "demo-\(plan.seed)-\(index)")],
-                            body: body))
+                    let request = HTTPRequest(
+                        url: gateway + "/v1/leads",
+                        headers: [("Authorization", "Bearer \(apiKey)"), ("Content-Type", "application/json"),
+                                  ("Idempotency-Key", "demo-\(plan.seed)-\(index)")],
+                        body: body)
+                    // The idempotency key makes a retry safe: a slow machine's timeout does not end the demo.
+                    var attempt = 1
+                    var response: HTTPResponse
+                    while true {
+                        do {
+                            response = try await client.send(request)
+                            if !response.isRetriable || attempt == 4 { break }
+                        } catch let error as HTTPError where error.isRetriable && attempt < 4 {}
+                        try await Task.sleep(for: .milliseconds(200 * attempt))
+                        attempt += 1
+                    }
                     guard response.status == 202 else {
                         throw DemoError("the gateway answered \(response.status) to a lead: \(String(decoding: response.body, as: UTF8.self))")
                     }

@@ -24,12 +24,11 @@ public actor AssignmentTier: Tier {
 
     let config: AssignmentConfig
     let selector: RepSelector
-    let topics: LeadTopics
 
-    public init(config: AssignmentConfig, partitions: Int, topics: LeadTopics = LeadTopics()) {
+    /// Its events go to the topics the topology routes them to (`leads.assigned`).
+    public init(config: AssignmentConfig, partitions: Int) {
         self.config = config
         self.selector = RepSelector(reps: config.reps, weights: config.hybridWeights, partitions: partitions)
-        self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -70,11 +69,11 @@ public actor AssignmentTier: Tier {
         else {
             escalated.action = "notify_manager"
             state.set(current, Self.assignments, timer.key)
-            return [Emit(escalated, to: topics.assigned)]
+            return [Emit(escalated)]
         }
         escalated.action = "reassigned"
         escalated.newRepID = current.repID
-        return [Emit(escalated, to: topics.assigned), moved]
+        return [Emit(escalated), moved]
     }
 
     /// Moves an open assignment to the rep the fallback strategy picks among the others, and returns its
@@ -132,7 +131,7 @@ public actor AssignmentTier: Tier {
             notice.action = "notify_manager"
             notice.reason = "rule \(rule.name ?? rule.strategy.rawValue): score \(scored.total)"
             notice.escalatedAt = Google_Protobuf_Timestamp(date: now)
-            emits.append(Emit(notice, to: topics.assigned))
+            emits.append(Emit(notice))
         }
         return emits
     }
@@ -206,11 +205,11 @@ public actor AssignmentTier: Tier {
 
     /// `event` with its scored lead written from `scored`, that lead's encoding as received or stored.
     func emit(_ event: LeadAssigned, _ scored: [UInt8]) throws -> Emit {
-        try Emit(event, to: topics.assigned, embedding: scored, asField: LeadAssigned.scoredField) { $0.clearScored() }
+        try Emit(event, embedding: scored, asField: LeadAssigned.scoredField) { $0.clearScored() }
     }
 
     private func emit(_ event: LeadUnassigned, _ scored: [UInt8]) throws -> Emit {
-        try Emit(event, to: topics.assigned, embedding: scored, asField: LeadUnassigned.scoredField) { $0.clearScored() }
+        try Emit(event, embedding: scored, asField: LeadUnassigned.scoredField) { $0.clearScored() }
     }
 
     func assigned(_ scored: LeadScored, _ rep: Rep, strategy: String, previous: String, reason: String, now: Date)

@@ -11,12 +11,11 @@ import SwiftProtobuf
 public actor DeliveryTier: Tier {
     let config: WebhookConfig
     let poster: WebhookPoster
-    let topics: LeadTopics
 
-    public init(config: WebhookConfig, secret: String, client: HTTPClient = HTTPClient(), topics: LeadTopics = LeadTopics()) {
+    /// Its outcomes go to the topic the topology routes them to (`nurture.messages`, beside the messages).
+    public init(config: WebhookConfig, secret: String, client: HTTPClient = HTTPClient()) {
         self.config = config
         self.poster = WebhookPoster(client: client, secret: secret)
-        self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -44,7 +43,7 @@ public actor DeliveryTier: Tier {
         }
         delivery.attempts = Int32(input.attempt)
         delivery.deliveredAt = Google_Protobuf_Timestamp(date: now)
-        return [Emit(delivery, to: topics.nurture)]
+        return [Emit(delivery)]
     }
 
     /// The JSON the provider receives.

@@ -26,12 +26,11 @@ public actor NurtureTier: Tier {
 
     let campaigns: CampaignConfig
     let renderer: TemplateRenderer
-    let topics: LeadTopics
 
-    public init(campaigns: CampaignConfig, topics: LeadTopics = LeadTopics()) {
+    /// Its messages go to the topic the topology routes them to (`nurture.messages`).
+    public init(campaigns: CampaignConfig) {
         self.campaigns = campaigns
         self.renderer = TemplateRenderer(campaigns: campaigns)
-        self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -77,7 +76,7 @@ public actor NurtureTier: Tier {
             enrolment.exited = "completed"
         }
         state.set(enrolment, Self.enrolments, timer.key)
-        return [Emit(message, to: topics.nurture)]
+        return [Emit(message)]
     }
 
     private func enrol(_ scored: LeadScored, repID: String, repName: String, key: String, state: inout TierState, now: Date) {
