@@ -25,7 +25,9 @@ package struct RunCommand: AsyncParsableCommand {
             + TierCatalog.definitions.map { "  \($0.name.padding(toLength: 14, withPad: " ", startingAt: 0))\($0.summary)" }
                 .joined(separator: "\n")
             + "\n  projector     the read models in PostgreSQL, exactly once per event"
-            + "\nEach reads its configuration from files beside the topology file (Topology/*.yaml).")
+            + "\nConfiguration, beside the topology file: "
+            + TierCatalog.definitions.flatMap(\.configFiles).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                .joined(separator: ", "))
 
     @Argument(help: "Tiers to run.")
     var tiers: [String] = []

@@ -40,13 +40,4 @@ public enum LeadTiers {
             RecyclingTier(config: try RecyclingConfig.load(path: context.path("recycling.yaml")))
         },
     ]
-
-    /// The tier actor called `name`, configured from the files in `configDirectory`.
-    public static func make(
-        _ name: String, configDirectory: String, partitions: Int, topics: LeadTopics,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> any Tier {
-        try definitions.make(
-            name, TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topics.prefix, environment: environment))
-    }
 }

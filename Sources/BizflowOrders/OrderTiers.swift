@@ -44,13 +44,4 @@ public enum OrderTiers {
                 topics: OrderTopics(prefix: context.topicPrefix))
         },
     ]
-
-    /// The tier actor called `name`, configured from the files in `configDirectory`.
-    public static func make(
-        _ name: String, configDirectory: String, topics: OrderTopics,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> any Tier {
-        try definitions.make(
-            name, TierBuildContext(configDirectory: configDirectory, topicPrefix: topics.prefix, environment: environment))
-    }
 }

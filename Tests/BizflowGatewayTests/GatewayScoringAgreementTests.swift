@@ -51,9 +51,8 @@ struct GatewayScoringAgreementTests {
             name: "scoring", groupID: "agree", inputs: ["leads.captured"], changelog: "scoring.changelog",
             kafka: harness.broker.kafkaConfig, instanceID: "0")
         settings.acceptedTypes["leads.captured"] = [LeadCaptured.eventType]
-        let tier = try LeadTiers.make(
-            "scoring", configDirectory: testRepositoryRoot.appendingPathComponent("Topology").path, partitions: 1,
-            topics: LeadTopics())
+        let tier = try LeadTiers.definitions.make(
+            "scoring", TierBuildContext(configDirectory: testRepositoryRoot.appendingPathComponent("Topology").path))
         var runner = try InMemoryTierRunner(settings: settings, tier: tier, partitions: [0])
         let batch = try await runner.process(straight, now: Date())
         let dead = batch.outputs.filter { $0.topic == "leads.captured.dlq" }

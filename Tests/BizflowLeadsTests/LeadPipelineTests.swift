@@ -45,8 +45,10 @@ struct LeadPipeline {
     mutating func start(deliveryURL: String) throws {
         let env = ["BIZFLOW_DELIVERY_URL": deliveryURL, "BIZFLOW_WEBHOOK_SECRET": Self.secret]
         for name in LeadTiers.definitions.names {
-            let tier = try LeadTiers.make(
-                name, configDirectory: topologyDirectory, partitions: partitions, topics: topics, environment: env)
+            let tier = try LeadTiers.definitions.make(
+                name,
+                TierBuildContext(
+                    configDirectory: topologyDirectory, partitions: partitions, topicPrefix: topics.prefix, environment: env))
             let runner = TierRunner(settings: settings(name, inputs: topology.tier(named: name)?.consumes ?? []), tier: tier, logger: testLogger())
             runners.append((runner, Task { try await runner.run() }))
         }

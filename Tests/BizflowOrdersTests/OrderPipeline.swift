@@ -40,7 +40,8 @@ struct OrderPipeline {
         for name in tiers {
             let declared = try #require(topology.tier(named: name))
             for instance in 0..<instances {
-                let tier = try OrderTiers.make(name, configDirectory: topologyDirectory, topics: topics, environment: env)
+                let tier = try OrderTiers.definitions.make(
+                    name, TierBuildContext(configDirectory: topologyDirectory, topicPrefix: topics.prefix, environment: env))
                 var settings = TierSettings(
                     name: name, groupID: topics.prefix + declared.group, inputs: declared.consumes.map { topics.prefix + $0 },
                     changelog: topics.prefix + "\(name).changelog", kafka: broker.kafkaConfig, instanceID: "\(instance)")

@@ -129,14 +129,15 @@ struct DemoScenario: Service {
                                   ("Idempotency-Key", "demo-\(plan.seed)-\(index)")],
                         body: body)
                     // The idempotency key makes a retry safe: a slow machine's timeout does not end the demo.
+                    let retry = RetryPolicy(attempts: 4, initialDelay: .milliseconds(200), maxDelay: .seconds(2))
                     var attempt = 1
                     var response: HTTPResponse
                     while true {
                         do {
                             response = try await client.send(request)
-                            if !response.isRetriable || attempt == 4 { break }
-                        } catch let error as HTTPError where error.isRetriable && attempt < 4 {}
-                        try await Task.sleep(for: .milliseconds(200 * attempt))
+                            if !response.isRetriable || attempt == retry.attempts { break }
+                        } catch let error as HTTPError where error.isRetriable && attempt < retry.attempts {}
+                        try await Task.sleep(for: retry.delay(after: attempt))
                         attempt += 1
                     }
                     guard response.status == 202 else {

@@ -92,7 +92,7 @@ struct BenchRawCommand: AsyncParsableCommand {
     /// no runtime: read in place, validate, normalise, score, write the scored event. With the exactly-once copier it
     /// splits a tier's CPU into Kafka work, this, and what the runtime adds.
     private func logic() async throws {
-        let tier = try LeadTiers.make("scoring", configDirectory: configDirectory, partitions: 1, topics: LeadTopics())
+        let tier = try LeadTiers.definitions.make("scoring", TierBuildContext(configDirectory: configDirectory))
         let inputs = try (0..<count).map { index in
             let lead = BenchPipeline.lead(index)
             let (record, envelope) = try EventRecord.make(lead, source: "bizflow/bench", topic: "leads.captured")
@@ -118,7 +118,7 @@ struct BenchRawCommand: AsyncParsableCommand {
     /// The scoring tier through the runtime's engine with no Kafka: the bench's leads as consumed records over six
     /// partitions, in batches of `batch`, every record the engine would write made (outputs, changelog, markers).
     private func engine() async throws {
-        let tier = try LeadTiers.make("scoring", configDirectory: configDirectory, partitions: 6, topics: LeadTopics())
+        let tier = try LeadTiers.definitions.make("scoring", TierBuildContext(configDirectory: configDirectory, partitions: 6))
         var settings = TierSettings(
             name: "scoring", groupID: "bench", inputs: ["leads.captured"], changelog: "scoring.changelog",
             kafka: KafkaConfig(), instanceID: "0")
