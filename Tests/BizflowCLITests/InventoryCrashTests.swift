@@ -62,9 +62,10 @@ struct InventoryCrashTests {
         let first = try BizflowProcess(arguments)
         // The stock is committed before any order arrives, so no order waits for the initial stock.
         #expect(await eventually(timeout: .seconds(60)) { (try? await ledgers(broker).count) == 2 })
-        // 10 ms per broker round trip keeps the stream long enough to kill it midway (unslowed, the embedded broker
-        // lets the whole stream finish between two polls of the count below).
-        try broker.setRoundTripTime(10)
+        // 40 ms per broker round trip keeps the stream (15 batches, a few round trips each) long enough to kill it
+        // midway, also when a loaded machine polls the count below late (unslowed, the embedded broker lets the whole
+        // stream finish between two polls).
+        try broker.setRoundTripTime(40)
         try await producer.sendBatch(approved().map { try EventRecord.make($0, source: "test", topic: "orders.assessed").0 })
         try await producer.flush()
         #expect(await eventually(timeout: .seconds(60)) { (try? await recordCount(broker, topic: "orders.reserved")) ?? 0 >= 60 })
@@ -81,7 +82,7 @@ struct InventoryCrashTests {
         }
         #expect(settled)
         #expect(await second.terminate() == 0, "SIGTERM is a clean shutdown")
-        #expect(atKill < Int64(Self.orders * 2), "the process was killed mid-stream")
+        #expect(atKill < Int64(Self.orders * 2), "the process was killed mid-stream:\n\(first.logTail())")
 
         // One outcome event per order (a record the embedded broker shows twice carries the same id).
         #expect(outcomes.count == Self.orders)

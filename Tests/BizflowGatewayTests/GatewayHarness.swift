@@ -61,7 +61,9 @@ final class GatewayHarness: Sendable {
         if let key { all.append(("Authorization", "Bearer \(key)")) }
         if body != nil { all.append(("Content-Type", "application/json")) }
         return try await client.send(
-            HTTPRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: all, body: Array((body ?? "").utf8)))
+            HTTPRequest(
+                method: method, url: "http://127.0.0.1:\(port)\(path)", headers: all, body: Array((body ?? "").utf8),
+                timeout: .seconds(30)))
     }
 }
 

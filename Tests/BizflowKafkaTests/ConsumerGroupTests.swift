@@ -74,13 +74,14 @@ struct ConsumerGroupTests {
 
         var config = consumerConfig(broker, group: uniqueTopic("g"), topics: [topic])
         config.bufferCapacity = 500
+        // While nobody reads, the buffer stays bounded: capacity, plus at most one record per half second full, taken
+        // so that rebalance events keep being served. The clock starts before the consumer: when the buffer filled is
+        // not observable, and noticing it late on a loaded machine would understate the time it has been full.
+        let started = ContinuousClock.now
         let consumer = try KafkaConsumer(configuration: config, logger: testLogger())
         #expect(await eventually { consumer.isBufferFull })
-        // While nobody reads, the buffer stays bounded: capacity, plus one record per half second taken so that
-        // rebalance events keep being served (counted from when it filled: a loaded machine stretches the sleeps).
-        let full = ContinuousClock.now
         for _ in 0..<10 {
-            let halfSeconds = Int((ContinuousClock.now - full) / .milliseconds(500))
+            let halfSeconds = Int((ContinuousClock.now - started) / .milliseconds(500))
             #expect(consumer.bufferedCount <= 505 + halfSeconds, "after \(halfSeconds) half seconds full")
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -33,7 +33,7 @@ struct DeliveryTests {
     func statuses() async throws {
         let receiver = WebhookReceiver(secret: "s3cret", failuresPerKey: 1, failStatus: 503)
         let url = try await receiver.start()
-        let tier = DeliveryTier(config: WebhookConfig(endpoint: url), secret: "s3cret")
+        let tier = DeliveryTier(config: WebhookConfig(endpoint: url, timeoutMs: 30_000), secret: "s3cret")
         var message = NurtureMessage()
         message.messageID = "m-1"
         message.leadID = "L1"
@@ -55,7 +55,7 @@ struct DeliveryTests {
         await receiver.stop()
 
         let rejecting = WebhookReceiver(secret: "s3cret", failuresPerKey: 5, failStatus: 422)
-        let tier422 = DeliveryTier(config: WebhookConfig(endpoint: try await rejecting.start()), secret: "s3cret")
+        let tier422 = DeliveryTier(config: WebhookConfig(endpoint: try await rejecting.start(), timeoutMs: 30_000), secret: "s3cret")
         let failed = try #require(try await tier422.handle(input, state: &state, now: .now).first?.event as? NurtureDelivery)
         #expect(failed.status == .failed)
         #expect(failed.httpStatus == 422)

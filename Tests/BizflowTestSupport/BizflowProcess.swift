@@ -4,9 +4,11 @@ import Foundation
 public let testRepositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// Runs the built `bizflow` binary as a child process.
+/// Runs the built `bizflow` binary as a child process; what it prints goes to a file, so a failed test can say why.
 public final class BizflowProcess: @unchecked Sendable {
     public let process = Process()
+    /// The child's standard output and error, interleaved.
+    public let log = FileManager.default.temporaryDirectory.appendingPathComponent("bizflow-\(UUID().uuidString.prefix(8)).log")
 
     public init(_ arguments: [String], environment: [String: String] = [:], binary: URL = bizflowBinary) throws {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -16,9 +18,19 @@ public final class BizflowProcess: @unchecked Sendable {
         process.arguments = arguments
         process.currentDirectoryURL = testRepositoryRoot
         process.environment = childEnvironment(environment)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: log) }
+
+    /// The last `lines` lines the child printed, for a failure message.
+    public func logTail(lines: Int = 30) -> String {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 
     public func kill() async {
