@@ -59,6 +59,12 @@ package struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Time each stage of every batch (bizflow_tier_stage_nanoseconds_total on the metrics endpoint).")
     var profileStages = false
 
+    @Option(help: "Where each tier partition keeps its state on disk, with checkpoints, so a restart reads only the changelog's tail.")
+    var stateDir = ".bizflow/state"
+
+    @Flag(help: "Keep state in memory only, restored from the whole changelog at every start and rebalance.")
+    var inMemoryState = false
+
     @Option(help: "Hours the projector remembers applied event ids to drop duplicates (0: for ever).")
     var appliedRetentionHours: Double = 168
 
@@ -102,6 +108,7 @@ package struct RunCommand: AsyncParsableCommand {
         factory.clock = clockSpeed == 1 ? SystemClock() : AcceleratedClock(speed: clockSpeed)
         factory.parkKeys = parkKeys
         factory.profileStages = profileStages
+        factory.stateDirectory = inMemoryState ? nil : stateDir
         // First in the group, so it stops last and records every tier leaving.
         let members = try MemberReporter(kafka: try kafka.kafkaConfig(), topic: topicPrefix + MemberReporter.defaultTopic, logger: logger)
         factory.members = members

@@ -6,7 +6,8 @@ import Foundation
 import Logging
 
 /// Builds tier runners from the topology and the domain configuration beside it (for `run` and `demo`).
-package struct TierRunnerFactory {    package var topology: Topology
+package struct TierRunnerFactory {
+    package var topology: Topology
     package var topologyPath: String
     package var kafka: KafkaConfig
     package var instanceID: String
@@ -19,6 +20,8 @@ package struct TierRunnerFactory {    package var topology: Topology
     package var profileStages = false
     /// Where the runners report their group membership.
     package var members: MemberReporter?
+    /// Where partitions keep their state on disk; nil: in memory.
+    package var stateDirectory: String?
 
     package func make(_ names: [String], logger: Logger) throws -> [TierRunner] {
         let configDirectory = (topologyPath as NSString).deletingLastPathComponent
@@ -39,6 +42,7 @@ package struct TierRunnerFactory {    package var topology: Topology
             settings.parkKeysOnFailure = parkKeys
             settings.profileStages = profileStages
             settings.members = members
+            settings.stateDirectory = stateDirectory
             settings.stateTTL = declared.stateTTLDays.map { .seconds($0 * 86_400) }
             settings.outputTopics = topology.outputTopics(ofTier: name, prefix: topicPrefix)
             for input in declared.consumes {

@@ -6,7 +6,7 @@ public struct LabCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bizflow-lab",
         abstract: "Bizflow's lab: the load bench and its C and Python references, the fault-injection suite, and run with fault hooks.",
-        subcommands: [BenchCommand.self, BenchRawCommand.self, ChaosCommand.self, LabRunCommand.self])
+        subcommands: [BenchCommand.self, BenchRawCommand.self, BenchStateCommand.self, ChaosCommand.self, LabRunCommand.self])
 
     public init() {}
 }

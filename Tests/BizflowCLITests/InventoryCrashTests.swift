@@ -59,7 +59,10 @@ struct InventoryCrashTests {
             _ = try await producer.send(try EventRecord.make(adjustment, source: "test", topic: "inventory.stock").0)
         }
         let arguments = ["run", "inventory", "--bootstrap", broker.bootstrapServers, "--instance", "inv-1", "--batch", "20"]
-        let first = try BizflowProcess(arguments)
+        // Both processes use one state directory: the restart finds the killed one's stores unclean and restores fully.
+        let state = BizflowProcess.newStateDirectory()
+        defer { try? FileManager.default.removeItem(at: state) }
+        let first = try BizflowProcess(arguments, stateDirectory: state)
         // The stock is committed before any order arrives, so no order waits for the initial stock.
         #expect(await eventually(timeout: .seconds(60)) { (try? await ledgers(broker).count) == 2 })
         // 40 ms per broker round trip keeps the stream (15 batches, a few round trips each) long enough to kill it
@@ -73,7 +76,7 @@ struct InventoryCrashTests {
         let atKill = try await recordCount(broker, topic: "orders.reserved")
         try broker.setRoundTripTime(0)
 
-        let second = try BizflowProcess(arguments)
+        let second = try BizflowProcess(arguments + ["--log-level", "info"], stateDirectory: state)
         let outcomes = try await statuses(broker, orders: Self.orders)
         // Backordered orders give their SKU-PLENTY back (compensation): wait for those releases to be committed.
         let expectedReserved = Int64(Self.orders - (Self.orders / 3 - Int(Self.scarceStock)))
@@ -82,6 +85,7 @@ struct InventoryCrashTests {
         }
         #expect(settled)
         #expect(await second.terminate() == 0, "SIGTERM is a clean shutdown")
+        #expect(second.logTail(lines: 100_000).contains("not closed cleanly"), "the killed process's stores are not trusted")
         #expect(atKill < Int64(Self.orders * 2), "the process was killed mid-stream:\n\(first.logTail())")
 
         // One outcome event per order (a record the embedded broker shows twice carries the same id).

@@ -4,6 +4,7 @@ import BizflowKafka
 import BizflowRuntime
 import BizflowTestSupport
 import Foundation
+import Testing
 
 /// An embedded broker with an input, output, changelog and dead-letter topic for one test tier.
 struct RuntimeHarness {
@@ -14,6 +15,8 @@ struct RuntimeHarness {
     let group = uniqueTopic("g")
     let producer: KafkaProducer
     let clock = ManualClock()
+    /// Where runners keep state on disk when a test asks for it.
+    let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bizflow-state-\(UUID().uuidString.prefix(8))").path
 
     init(partitions: Int = 3) throws {
         broker = try EmbeddedBroker(logger: testLogger())
@@ -23,11 +26,12 @@ struct RuntimeHarness {
         producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
     }
 
-    func settings(mode: DeliveryMode = .exactlyOnce, instance: String = "0") -> TierSettings {
+    func settings(mode: DeliveryMode = .exactlyOnce, instance: String = "0", state: StateKind = .memory) -> TierSettings {
         var settings = TierSettings(
             name: "counting", groupID: group, inputs: [input], changelog: changelog, kafka: broker.kafkaConfig,
             instanceID: instance)
         settings.mode = mode
+        settings.stateDirectory = state == .disk ? stateDirectory : nil
         settings.clock = clock
         settings.retry = RetryPolicy(attempts: 3, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20))
         settings.timerTick = .milliseconds(50)
@@ -35,8 +39,14 @@ struct RuntimeHarness {
         return settings
     }
 
-    /// Releases the test producer before the broker goes away.
-    func close() async { await producer.close() }
+    /// Releases the test producer before the broker goes away, and removes the state directory.
+    func close() async {
+        await producer.close()
+        try? FileManager.default.removeItem(atPath: stateDirectory)
+    }
+
+    /// The directory of a partition's local store.
+    func stateDirectory(partition: Int32) -> String { "\(stateDirectory)/\(group)/\(partition)" }
 
     /// Starts a runner in a task; stop it with `runner.stop()` and await the task.
     func start(_ settings: TierSettings) -> (TierRunner, Task<Void, Error>) {
@@ -76,4 +86,10 @@ struct RuntimeHarness {
 }
 
 private struct MissingValue: Error {}
+
+/// Where a test runner keeps its state.
+enum StateKind: String, CaseIterable, CustomTestStringConvertible {
+    case memory, disk
+    var testDescription: String { rawValue }
+}
 

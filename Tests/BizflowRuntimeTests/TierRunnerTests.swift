@@ -8,22 +8,27 @@ import Testing
 
 @Suite("Tier runner on the embedded broker", .serialized)
 struct TierRunnerTests {
-    @Test("events flow through, state survives a restart, and nothing is emitted twice", arguments: DeliveryMode.allCases)
-    func stateSurvivesRestart(mode: DeliveryMode) async throws {
+    @Test(
+        "events flow through, state survives a restart, and nothing is emitted twice",
+        arguments: DeliveryMode.allCases, StateKind.allCases)
+    func stateSurvivesRestart(mode: DeliveryMode, state: StateKind) async throws {
         let h = try RuntimeHarness()
         for i in 0..<30 { try await h.send(h.lead("L\(i % 6)")) }
-        var (runner, task) = h.start(h.settings(mode: mode))
+        var (runner, task) = h.start(h.settings(mode: mode, state: state))
         let first = try h.scores(try await read(h.broker, topic: h.output, count: 30))
         runner.stop()
         try await task.value
 
         // Counts per lead reached 5; a new process restores them from the changelog and goes on from there.
         for i in 0..<6 { try await h.send(h.lead("L\(i)")) }
-        (runner, task) = h.start(h.settings(mode: mode))
+        (runner, task) = h.start(h.settings(mode: mode, state: state))
         let all = try h.scores(try await read(h.broker, topic: h.output, count: 36))
         runner.stop()
         try await task.value
         await h.close()
+        // On disk, the clean stop left checkpoints: the restart read each partition's tail (its last marker) only.
+        let restores = await runner.restores
+        if state == .disk { #expect(Set(restores.map(\.partition)) == [0, 1, 2] && restores.allSatisfy { $0.fromCheckpoint && $0.records <= 2 }, "\(restores)") }
 
         #expect(first.count == 30)
         #expect(all.count == 36, "no output repeated after the restart")
@@ -115,17 +120,17 @@ struct TierRunnerTests {
         #expect(again.suffix(2).map { $0.header(DeadLetter.Header.errorClass) } == ["retries_exhausted", "parked"])
     }
 
-    @Test("a durable timer fires on the tier's clock and survives a restart")
-    func durableTimers() async throws {
+    @Test("a durable timer fires on the tier's clock and survives a restart", arguments: StateKind.allCases)
+    func durableTimers(state: StateKind) async throws {
         let h = try RuntimeHarness(partitions: 1)
         try await h.send(h.lead("T1", title: "timer"))
-        var (runner, task) = h.start(h.settings())
+        var (runner, task) = h.start(h.settings(state: state))
         _ = try await read(h.broker, topic: h.output, count: 1)
         runner.stop()
         try await task.value
 
         // The timer was scheduled for a minute later; a new process restores it and fires it when time comes.
-        (runner, task) = h.start(h.settings())
+        (runner, task) = h.start(h.settings(state: state))
         h.clock.advance(by: 61)
         let scores = try h.scores(try await read(h.broker, topic: h.output, count: 2))
         runner.stop()
@@ -135,10 +140,12 @@ struct TierRunnerTests {
         #expect(scores.last?.lead == "T1")
     }
 
-    @Test("a key unchanged for the state TTL is forgotten in a committed batch; a restart restores when keys changed")
-    func stateExpiry() async throws {
+    @Test(
+        "a key unchanged for the state TTL is forgotten in a committed batch; a restart restores when keys changed",
+        arguments: StateKind.allCases)
+    func stateExpiry(state: StateKind) async throws {
         let h = try RuntimeHarness(partitions: 1)
-        var settings = h.settings()
+        var settings = h.settings(state: state)
         settings.stateTTL = .seconds(3_600)
         @Sendable func committed(_ store: String) async throws -> Set<String> {
             let state = try await StateInspector.read(

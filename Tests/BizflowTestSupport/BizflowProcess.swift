@@ -10,11 +10,19 @@ public final class BizflowProcess: @unchecked Sendable {
     /// The child's standard output and error, interleaved.
     public let log = FileManager.default.temporaryDirectory.appendingPathComponent("bizflow-\(UUID().uuidString.prefix(8)).log")
 
-    public init(_ arguments: [String], environment: [String: String] = [:], binary: URL = bizflowBinary) throws {
+    /// A `run` child keeps its tiers' local state in `stateDirectory` (default: a new temporary directory, so tests
+    /// on different brokers never meet in one store); pass the same one to a restarted process to reuse its stores.
+    public init(
+        _ arguments: [String], environment: [String: String] = [:], binary: URL = bizflowBinary, stateDirectory: URL? = nil
+    ) throws {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(binary.path): run `swift build` first"])
         }
         process.executableURL = binary
+        var arguments = arguments
+        if arguments.first == "run", !arguments.contains("--state-dir"), !arguments.contains("--in-memory-state") {
+            arguments += ["--state-dir", (stateDirectory ?? Self.newStateDirectory()).path]
+        }
         process.arguments = arguments
         process.currentDirectoryURL = testRepositoryRoot
         process.environment = childEnvironment(environment)
@@ -26,6 +34,11 @@ public final class BizflowProcess: @unchecked Sendable {
     }
 
     deinit { try? FileManager.default.removeItem(at: log) }
+
+    /// A state directory of its own for a `run` child.
+    public static func newStateDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("bizflow-state-\(UUID().uuidString.prefix(8))")
+    }
 
     /// The last `lines` lines the child printed, for a failure message.
     public func logTail(lines: Int = 30) -> String {

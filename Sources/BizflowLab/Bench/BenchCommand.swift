@@ -44,9 +44,11 @@ struct BenchCommand: AsyncParsableCommand {
         try await ProjectionAdmin.reset(database: connection, group: "projector")
         let broker = try EmbeddedBroker(logger: logger)
         _ = try await topology.apply(to: broker)
+        // The tiers keep state on disk, as `bizflow run` does by default; a fresh directory per run.
+        try? FileManager.default.removeItem(atPath: ".bizflow/bench-state")
         let processes = try ChaosProcesses(
-            arguments: ["--bootstrap", broker.bootstrapServers], environment: ["DATABASE_URL": url],
-            logDirectory: URL(fileURLWithPath: ".bizflow/bench-logs"))
+            arguments: ["--bootstrap", broker.bootstrapServers, "--state-dir", ".bizflow/bench-state"],
+            environment: ["DATABASE_URL": url], logDirectory: URL(fileURLWithPath: ".bizflow/bench-logs"))
         let ports = Dictionary(uniqueKeysWithValues: zip(BenchPipeline.tiers, BenchPipeline.freePorts(BenchPipeline.tiers.count)))
         for tier in BenchPipeline.tiers {
             let extra = (ports[tier].map { ["--metrics-port", "\($0)", "--metrics-host", "127.0.0.1"] } ?? [])

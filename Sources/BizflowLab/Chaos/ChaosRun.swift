@@ -56,9 +56,12 @@ struct ChaosRun {
             "BIZFLOW_NOTIFY_URL": sinkURL + "/notifications", "BIZFLOW_WEBHOOK_SECRET": "chaos",
         ]
         if fault == .endTxnDelay { environment["KAFKA_CONFIG_TRANSACTION_TIMEOUT_MS"] = "5000" }
+        // Local state stores of their own per row: a killed process restarts over its unclean stores, as in production.
+        let rowDirectory = options.logDirectory.appendingPathComponent(slug)
+        try? FileManager.default.removeItem(at: rowDirectory.appendingPathComponent("state"))
         let processes = try ChaosProcesses(
-            arguments: ["--bootstrap", broker.bootstrapServers], environment: environment,
-            logDirectory: options.logDirectory.appendingPathComponent(slug))
+            arguments: ["--bootstrap", broker.bootstrapServers, "--state-dir", rowDirectory.appendingPathComponent("state").path],
+            environment: environment, logDirectory: rowDirectory)
         let target = fault.target
         if let target { try processes.start(target, tiers: [target], instance: "\(target)-1") }
         let leadTiers = LeadTiers.definitions.names.filter { $0 != target }

@@ -15,12 +15,17 @@ struct ChangelogRestorer {
         var key: [UInt8]?
         var value: [UInt8]
         var txn: String?
+        /// Its offset in the changelog partition (-1: unknown).
+        var offset: Int64 = -1
     }
 
-    private(set) var state: [StateKey: [UInt8]] = [:]
-    /// When each key with state last changed (seconds), from its latest committed record that says.
-    private(set) var changedAt: [String: Double] = [:]
+    /// Every key the committed records wrote, with its entries at the end (none: the key was deleted).
+    private(set) var groups: [String: [String: [UInt8]]] = [:]
+    /// When each key's group record was written (ms, the tier clock), where the record says.
+    private(set) var writtenAt: [String: Int64] = [:]
     private(set) var offsets: [String: Int64] = [:]
+    /// The last commit marker applied: where a checkpoint of the restored state points.
+    private(set) var lastMarker: StateCheckpoint?
     private(set) var aborted: Set<String>
     /// Batches whose writes are visible but never committed: the next marker must list them as aborted.
     private(set) var uncommittedTail: Set<String> = []
@@ -45,6 +50,7 @@ struct ChangelogRestorer {
         var pending: [(txn: String, write: Write, time: Int64?)] = []
         var writtenAt: [String: Int64] = [:]
         var byKey: [String: [String: [UInt8]]] = [:]
+        var lastMarker: StateCheckpoint?
         for record in records {
             guard let key = record.key, let txn = record.txn else { continue }
             if key == CommitMarker.recordKey {
@@ -59,6 +65,7 @@ struct ChangelogRestorer {
                 }
                 pending.removeAll(keepingCapacity: true)
                 offsets.merge(marker.offsets) { _, new in new }
+                lastMarker = StateCheckpoint(markerOffset: record.offset, txn: marker.txn)
             } else if let groupKey = ChangelogGroup.key(ofRecordKey: key) {
                 guard var entries = ChangelogGroup.decode(record.value) else {
                     if !aborted.contains(txn) { unreadable += 1 }  // never guessed at: the restore fails (`check`)
@@ -71,15 +78,34 @@ struct ChangelogRestorer {
                 pending.append((txn, .entry(stateKey, record.value.isEmpty ? nil : record.value), nil))
             }
         }
-        for (key, entries) in byKey {
-            var kept = false
-            for (store, value) in entries where !value.isEmpty {
-                state[StateKey(store, key)] = value
-                kept = true
-            }
-            if kept, let time = writtenAt[key] { changedAt[key] = Double(time) / 1_000 }
-        }
+        groups = byKey
+        self.writtenAt = writtenAt
+        self.lastMarker = lastMarker
         uncommittedTail = Set(pending.map(\.txn)).subtracting(aborted)
+    }
+
+    /// The restored entries (empty values are deleted entries).
+    var state: [StateKey: [UInt8]] {
+        var state: [StateKey: [UInt8]] = [:]
+        for (key, entries) in groups {
+            for (store, value) in entries where !value.isEmpty { state[StateKey(store, key)] = value }
+        }
+        return state
+    }
+
+    /// When each key with state last changed (seconds), from its latest committed record that says.
+    var changedAt: [String: Double] {
+        var times: [String: Double] = [:]
+        for (key, ms) in writtenAt where groups[key]?.values.contains(where: { !$0.isEmpty }) == true {
+            times[key] = Double(ms) / 1_000
+        }
+        return times
+    }
+
+    /// The entries of `key` to keep (empty values dropped), nil when none are left.
+    func kept(_ key: String) -> [(store: String, value: [UInt8])]? {
+        let entries = (groups[key] ?? [:]).filter { !$0.value.isEmpty }.map { (store: $0.key, value: $0.value) }
+        return entries.isEmpty ? nil : entries.sorted { $0.store < $1.store }
     }
 
     /// Throws when a record could not be read: state rebuilt without it would be silently wrong.
@@ -91,6 +117,6 @@ struct ChangelogRestorer {
 extension ChangelogRestorer.Record {
     /// A changelog record as read from its topic.
     init(_ message: KafkaMessage) {
-        self.init(key: message.key, value: message.value, txn: message.header(CommitMarker.txnHeader))
+        self.init(key: message.key, value: message.value, txn: message.header(CommitMarker.txnHeader), offset: message.offset)
     }
 }

@@ -48,14 +48,18 @@ extension TierEngine {
         for partition in plan.touched { pendingAborted[partition] = [] }
     }
 
-    /// The plan's batch failed: its in-memory effects go with the touched partitions' stores, which must be restored
-    /// from the changelog (ignoring the batch's visible writes) before the consumer is rewound to `rewindTargets`.
-    mutating func abandon(_ plan: CommitPlan) {
+    /// The plan's batch failed: its in-memory effects go with the touched partitions' stores (returned, for the
+    /// runner to close), which must be restored from the changelog (ignoring the batch's visible writes) before the
+    /// consumer is rewound to `rewindTargets`.
+    @discardableResult
+    mutating func abandon(_ plan: CommitPlan) -> [PartitionStore] {
         knownAborted.insert(plan.txn)
+        var dropped: [PartitionStore] = []
         for partition in plan.touched {
-            stores[partition] = nil
+            if let store = stores.removeValue(forKey: partition) { dropped.append(store) }
             pendingAborted[partition, default: []].insert(plan.txn)
         }
+        return dropped
     }
 
     /// Where to rewind the consumer for `partitions` after their restore: the restored positions (-2: the beginning).

@@ -2,17 +2,22 @@ import BizflowKafka
 import Foundation
 
 extension TierEngine {
-    /// Partitions taken away (between batches): their positions, and the stores no input partition needs any more.
-    mutating func revoke(_ partitions: [TopicPartition]) {
+    /// Partitions taken away (between batches): their positions, and the stores no input partition needs any more
+    /// (returned, for the runner to close).
+    @discardableResult
+    mutating func revoke(_ partitions: [TopicPartition]) -> [PartitionStore] {
         for tp in partitions {
             owned.remove(tp)
             positions[tp] = nil
         }
         let keep = Set(owned.map(\.partition))
+        var dropped: [PartitionStore] = []
         for partition in stores.keys where !keep.contains(partition) {
+            dropped.append(stores[partition]!)
             stores[partition] = nil
             pendingAborted[partition] = nil
         }
+        return dropped
     }
 
     /// Partitions given (between batches); returns the partition numbers whose state must be restored first.
@@ -40,13 +45,17 @@ extension TierEngine {
             for key in Set(restorer.state.keys.map(\.key)) { store.restore(changedAt: restorer.changedAt[key] ?? now, of: key) }
         }
         store.hasLegacyEntries = restorer.legacyEntries
-        store.finishRestore()
-        stores[partition] = store
-        pendingAborted[partition, default: []].formUnion(restorer.uncommittedTail)
-        for input in settings.inputs {
-            let tp = TopicPartition(input, partition)
-            positions[tp] = restorer.offsets[input]
-        }
+        install(store, restoredBy: restorer)
         return store.count
+    }
+
+    /// Takes a restored store on: its batches still to list as aborted, and the input positions its markers give.
+    mutating func install(_ store: PartitionStore, restoredBy restorer: ChangelogRestorer) {
+        store.finishRestore()
+        stores[store.partition] = store
+        pendingAborted[store.partition, default: []].formUnion(restorer.uncommittedTail)
+        for input in settings.inputs {
+            positions[TopicPartition(input, store.partition)] = restorer.offsets[input]
+        }
     }
 }

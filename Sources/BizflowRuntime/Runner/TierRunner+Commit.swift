@@ -6,7 +6,9 @@ extension TierRunner {
     /// — the commit markers and the consumed offsets; in one transaction in exactly-once mode.
     func commit(_ plan: CommitPlan) async throws {
         guard let producer, let consumer else { return }
+        var markers: [DeliveryReport] = []
         do {
+            if let failure = engine.storeFailure(plan) { throw failure }
             switch settings.mode {
             case .exactlyOnce:
                 try producer.beginTransaction()
@@ -18,7 +20,7 @@ extension TierRunner {
                 let committing = stages.isEnabled ? ContinuousClock.now : nil
                 defer { if let committing { stages.add(.commit, since: committing) } }
                 try await producer.flush()
-                try await producer.sendBatch(plan.markers)
+                markers = try await sendMarkers(plan, producer)
                 try await producer.sendOffsetsToTransaction(plan.offsets, group: consumer.groupMetadata())
                 try await producer.commitTransaction(timeout: settings.commitTimeout)
                 // The same offsets again, outside the transaction: brokers that do not store transactional offsets
@@ -29,7 +31,7 @@ extension TierRunner {
                 try await producer.sendBatch(plan.outputs)
                 try await producer.sendBatch(plan.changelog)
                 try await producer.flush()
-                try await producer.sendBatch(plan.markers)
+                markers = try await sendMarkers(plan, producer)
                 try await producer.flush()
                 if (try? await consumer.commit(plan.offsets)) != nil {
                     for offset in plan.offsets { reported[offset.topicPartition] = offset.offset }
@@ -41,6 +43,16 @@ extension TierRunner {
         }
         engine.committed(plan)
         metrics.produced.increment(by: plan.outputs.count)
+        await persist(plan, markers: markers)
+    }
+
+    /// The commit markers, with their delivery reports when local stores need their offsets for checkpoints.
+    private func sendMarkers(_ plan: CommitPlan, _ producer: KafkaProducer) async throws -> [DeliveryReport] {
+        guard settings.stateDirectory != nil else {
+            try await producer.sendBatch(plan.markers)
+            return []
+        }
+        return try await producer.sendAll(plan.markers)
     }
 
     /// While idle: commits to the group the positions a failed or unconfirmed (asynchronous) commit may have left
@@ -69,7 +81,7 @@ extension TierRunner {
             throw kafkaError  // fenced or fatal: this process must not write again
         }
         if let producer, producer.transactionState == .inTransaction { try? await producer.abortTransaction() }
-        engine.abandon(plan)
+        close(engine.abandon(plan))
         try await restore(plan.touched.sorted())
         try await consumer?.seek(engine.rewindTargets(plan.touched))
     }

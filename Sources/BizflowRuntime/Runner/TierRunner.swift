@@ -27,6 +27,8 @@ public actor TierRunner: Service {
     var member: MemberKey?
     /// Offsets known to have reached the group's committed offsets (what lag tools read).
     var reported: [TopicPartition: Int64] = [:]
+    /// How each partition's state was restored, latest last.
+    public internal(set) var restores: [RestoreNote] = []
 
     public init(settings: TierSettings, tier: any Tier, logger: Logger) {
         self.settings = settings
@@ -68,16 +70,17 @@ public actor TierRunner: Service {
             }
         } catch {
             logger.error("tier stopped on an error", metadata: ["error": "\(error)"])
-            await release(consumer, producer)
+            await release(consumer, producer, clean: false)
             throw error
         }
-        await release(consumer, producer)
+        await release(consumer, producer, clean: true)
         logger.info("tier stopped")
     }
 
     /// Closes the clients and drops them: the consumer's rebalance hooks hold this runner, so keeping it would be a
     /// retain cycle.
-    private func release(_ consumer: KafkaConsumer, _ producer: KafkaProducer) async {
+    private func release(_ consumer: KafkaConsumer, _ producer: KafkaProducer, clean: Bool) async {
+        closeStores(clean: clean)
         await consumer.close()
         await producer.close()
         self.consumer = nil
@@ -131,7 +134,7 @@ public actor TierRunner: Service {
     private func revoke(_ partitions: [TopicPartition]) async {
         await batchLock.withLock {
             // The lock is taken: no batch is in flight, so the partitions go with everything committed.
-            engine.revoke(partitions)
+            close(engine.revoke(partitions))
             for tp in partitions { reported[tp] = nil }
         }
         if let member { settings.members?.revoked(member, partitions) }
@@ -152,9 +155,19 @@ public actor TierRunner: Service {
         }
     }
 
-    /// Rebuilds the stores of `partitions` from the changelog and sets the input positions from its markers.
+    /// Rebuilds the stores of `partitions` and sets the input positions from the changelog's markers: over local
+    /// stores (a state directory) from their checkpoints where they are usable, else from the whole changelog.
     func restore(_ partitions: [Int32]) async throws {
         guard !partitions.isEmpty else { return }
+        if settings.stateDirectory != nil {
+            for partition in partitions { try await restoreLocal(partition) }
+        } else {
+            try await restoreInMemory(partitions)
+        }
+    }
+
+    /// Rebuilds in-memory stores from the whole changelog.
+    func restoreInMemory(_ partitions: [Int32]) async throws {
         let clock = ContinuousClock.now
         let records = try await PartitionReader.readAll(
             partitions.map { TopicPartition(settings.changelog, $0) }, kafka: settings.kafka, logger: logger)

@@ -46,6 +46,11 @@ public struct TierSettings: Sendable {
     /// Time every batch stage (`bizflow_tier_stage_nanoseconds_total`): a clock read around each stage of each
     /// event, for `bizflow-lab bench --profile` and for finding where a tier's time goes.
     public var profileStages = false
+    /// Where partitions keep their state on local disk (`<directory>/<group>/<partition>`, with checkpoints,
+    /// so a restart reads only the changelog's tail); nil: in memory, restored from the whole changelog each time.
+    public var stateDirectory: String?
+    /// Keys of a partition cached in memory over its local store; beyond this many the cache is dropped after a commit.
+    public var stateCacheKeys = 100_000
     /// Where the runner reports its group membership (for `bizflow ops groups`); nil: not reported.
     public var members: MemberReporter?
 

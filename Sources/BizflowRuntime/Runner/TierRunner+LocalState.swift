@@ -1,0 +1,161 @@
+import BizflowKafka
+import BizflowLocalStore
+import Foundation
+import Logging
+
+extension TierRunner {
+    /// The directory of a partition's local store: one per consumer group (a tier, under its topic prefix) and
+    /// partition. Processes of one machine take turns with it as the partition moves between them (a lock keeps two
+    /// from using it at once).
+    func localDirectory(_ partition: Int32) -> String? {
+        settings.stateDirectory.map { root in
+            ((root as NSString).appendingPathComponent(settings.groupID) as NSString).appendingPathComponent("\(partition)")
+        }
+    }
+
+    /// Restores a partition over its local store: from the checkpoint when the store is usable and the changelog holds
+    /// it, else wiped and from the whole changelog; in memory when no store can be had (another process holds the
+    /// directory, or it cannot be created).
+    func restoreLocal(_ partition: Int32) async throws {
+        let clock = ContinuousClock.now
+        guard let directory = localDirectory(partition), let opened = openLocal(partition, directory) else {
+            try await restoreInMemory([partition])
+            return
+        }
+        var (local, checkpoint, reason) = opened
+        let tp = TopicPartition(settings.changelog, partition)
+        let now = settings.clock.now().timeIntervalSince1970
+        var read = 0
+        if let checkpoint {
+            let tail = try await PartitionReader.read(from: [tp: checkpoint.markerOffset], [tp], kafka: settings.kafka, logger: logger)
+            read += tail.records.count
+            let (low, high) = tail.watermarks[tp] ?? (0, 0)
+            if checkpoint.markerOffset >= high {
+                reason = "its checkpoint (\(checkpoint)) is ahead of the changelog's end (\(high)): a recreated topic, or a store from elsewhere"
+            } else if checkpoint.markerOffset < low {
+                reason = "the changelog no longer holds its checkpoint's offset \(checkpoint.markerOffset) (it starts at \(low))"
+            } else if let keys = try engine.restore(
+                partition, over: local, from: tail.records.map(ChangelogRestorer.Record.init), checkpoint: checkpoint,
+                now: now, cacheLimit: settings.stateCacheKeys)
+            {
+                note(RestoreNote(partition: partition, fromCheckpoint: true, reason: nil, records: read), keys: keys, since: clock)
+                return
+            } else {
+                reason = "the changelog does not hold its checkpoint's marker at \(checkpoint.markerOffset)"
+            }
+            local = try wipe(local, directory, partition)
+            logger.warning("local state refused: restoring fully", metadata: ["partition": "\(partition)", "why": "\(reason ?? "")"])
+        }
+        let records = try await PartitionReader.readAll([tp], kafka: settings.kafka, logger: logger)
+        read += records.count
+        let keys = try engine.restore(
+            partition, over: local, from: records.map(ChangelogRestorer.Record.init), checkpoint: nil, now: now,
+            cacheLimit: settings.stateCacheKeys) ?? 0
+        note(RestoreNote(partition: partition, fromCheckpoint: false, reason: reason, records: read), keys: keys, since: clock)
+    }
+
+    /// Opens the store and judges it: the checkpoint to restore from, or nil (wiped) with the reason.
+    private func openLocal(_ partition: Int32, _ directory: String) -> (PersistentPartition, StateCheckpoint?, String?)? {
+        do {
+            guard let lock = try StoreDirectoryLock(directory: directory) else {
+                logger.warning(
+                    "state directory held by another process: this partition's state is kept in memory",
+                    metadata: ["partition": "\(partition)", "directory": "\(directory)"])
+                return nil
+            }
+            let identity = engine.localIdentity(partition)
+            var why: String?
+            var local: PersistentPartition
+            do {
+                local = try PersistentPartition(
+                    store: LMDBStore(directory: directory), lock: lock, directory: directory,
+                    expiryIndexed: settings.stateTTL != nil)
+                let owner = try local.meta(.identity).map { String(decoding: $0, as: UTF8.self) }
+                if owner == nil {
+                    why = Self.noLocalState
+                } else if owner != identity {
+                    why = "it belongs elsewhere (\(owner!))"
+                } else if try local.meta(.clean) != [1] {
+                    why = "it was not closed cleanly (a crash or a kill)"
+                } else if local.checkpoint == nil {
+                    why = "it has no checkpoint"
+                }
+            } catch let error as LocalStoreError {
+                // Truncated, corrupt, another format: nothing in it can be trusted; the changelog has it all.
+                why = "it is unreadable (\(error.reason))"
+                Self.removeStoreFiles(directory)
+                local = try PersistentPartition(
+                    store: LMDBStore(directory: directory), lock: lock, directory: directory,
+                    expiryIndexed: settings.stateTTL != nil)
+            }
+            if why != nil { local = try wipe(local, directory, partition) }
+            let checkpoint = why == nil ? local.checkpoint : nil
+            try local.markOpen(identity: identity)
+            return (local, checkpoint, why)
+        } catch {
+            logger.error(
+                "cannot open the local state store: this partition's state is kept in memory",
+                metadata: ["partition": "\(partition)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Deletes the store's files and opens an empty one in their place (the directory lock is kept).
+    private func wipe(_ local: PersistentPartition, _ directory: String, _ partition: Int32) throws -> PersistentPartition {
+        local.close(clean: false)
+        Self.removeStoreFiles(directory)
+        let fresh = try PersistentPartition(
+            store: LMDBStore(directory: directory), lock: local.lock, directory: directory, expiryIndexed: settings.stateTTL != nil)
+        try fresh.markOpen(identity: engine.localIdentity(partition))
+        return fresh
+    }
+
+    static let noLocalState = "no local state yet"
+
+    private static func removeStoreFiles(_ directory: String) {
+        for file in ["data.mdb", "lock.mdb"] {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(file))
+        }
+    }
+
+    private func note(_ restore: RestoreNote, keys: Int, since clock: ContinuousClock.Instant) {
+        restores.append(restore)
+        metrics.restoredRecords.increment(by: restore.records)
+        var metadata: Logger.Metadata = [
+            "partition": "\(restore.partition)", "records": "\(restore.records)", "keys": "\(keys)",
+            "from": "\(restore.fromCheckpoint ? "checkpoint" : "changelog start")", "took": "\(ContinuousClock.now - clock)",
+        ]
+        if let reason = restore.reason { metadata["why"] = "\(reason)" }
+        // A store found unusable is worth an operator's notice (a first start is not).
+        let wiped = restore.reason != nil && restore.reason != Self.noLocalState
+        logger.log(level: wiped ? .notice : .info, "state restored", metadata: metadata)
+    }
+
+    /// After a commit: the local stores take the batch. A store that fails is dropped and its partition restored
+    /// again (wiped, from the changelog), which the commit already holds.
+    func persist(_ plan: CommitPlan, markers: [DeliveryReport]) async {
+        guard settings.stateDirectory != nil else { return }
+        do {
+            try engine.persist(plan, markers: markers)
+        } catch {
+            logger.error("local state store write failed: restoring from the changelog", metadata: ["error": "\(error)"])
+            let partitions = plan.touched.sorted()
+            for partition in partitions { engine.stores.removeValue(forKey: partition)?.local?.close(clean: false) }
+            do { try await restore(partitions) } catch {
+                logger.error("cannot restore state: the tier stops", metadata: ["error": "\(error)"])
+                stop()
+            }
+        }
+    }
+
+    /// Closes dropped stores: cleanly unless a read of theirs failed (then the next open restores fully).
+    func close(_ stores: [PartitionStore]) {
+        for store in stores { store.local?.close(clean: store.failure == nil) }
+    }
+
+    /// Closes every store at shutdown; `clean` when the last batch committed.
+    func closeStores(clean: Bool) {
+        for store in engine.stores.values { store.local?.close(clean: clean && store.failure == nil) }
+        engine.stores.removeAll()
+    }
+}
