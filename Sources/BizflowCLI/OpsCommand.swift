@@ -3,11 +3,12 @@ import BizflowKafka
 import BizflowTopology
 import Foundation
 
-/// `bizflow ops groups|lag`: who is in each consumer group, and how far behind each group is.
+/// `bizflow ops groups|lag|state`: who is in each consumer group, how far behind each group is, and the tiers' local
+/// state stores.
 struct OpsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ops", abstract: "Consumer groups: their members and their lag.",
-        subcommands: [Groups.self, Lag.self])
+        commandName: "ops", abstract: "Consumer groups (their members and lag) and the tiers' local state stores.",
+        subcommands: [Groups.self, Lag.self, State.self])
 
     /// What both subcommands take.
     struct Options: ParsableArguments {

@@ -65,6 +65,9 @@ package struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Keep state in memory only, restored from the whole changelog at every start and rebalance.")
     var inMemoryState = false
 
+    @Option(help: "Keys per partition cached in memory over the state on disk (memory stays bounded by this, not by the keys).")
+    var stateCacheKeys = 100_000
+
     @Option(help: "Hours the projector remembers applied event ids to drop duplicates (0: for ever).")
     var appliedRetentionHours: Double = 168
 
@@ -85,6 +88,7 @@ package struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--mode must be exactly-once or at-least-once")
         }
         guard all || !tiers.isEmpty else { throw ValidationError("name the tiers to run, or pass --all") }
+        guard stateCacheKeys > 0 else { throw ValidationError("--state-cache-keys must be positive") }
         guard appliedRetentionHours >= 0 else { throw ValidationError("--applied-retention-hours must not be negative") }
         for tier in tiers where !TierCatalog.names.contains(tier) && tier != "projector" {
             throw ValidationError("unknown tier \(tier): this build runs \(TierCatalog.names.joined(separator: ", ")) and projector")
@@ -109,6 +113,7 @@ package struct RunCommand: AsyncParsableCommand {
         factory.parkKeys = parkKeys
         factory.profileStages = profileStages
         factory.stateDirectory = inMemoryState ? nil : stateDir
+        factory.stateCacheKeys = stateCacheKeys
         // First in the group, so it stops last and records every tier leaving.
         let members = try MemberReporter(kafka: try kafka.kafkaConfig(), topic: topicPrefix + MemberReporter.defaultTopic, logger: logger)
         factory.members = members

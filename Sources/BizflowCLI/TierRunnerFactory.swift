@@ -22,6 +22,7 @@ package struct TierRunnerFactory {
     package var members: MemberReporter?
     /// Where partitions keep their state on disk; nil: in memory.
     package var stateDirectory: String?
+    package var stateCacheKeys = 100_000
 
     package func make(_ names: [String], logger: Logger) throws -> [TierRunner] {
         let configDirectory = (topologyPath as NSString).deletingLastPathComponent
@@ -43,6 +44,7 @@ package struct TierRunnerFactory {
             settings.profileStages = profileStages
             settings.members = members
             settings.stateDirectory = stateDirectory
+            settings.stateCacheKeys = stateCacheKeys
             settings.stateTTL = declared.stateTTLDays.map { .seconds($0 * 86_400) }
             settings.outputTopics = topology.outputTopics(ofTier: name, prefix: topicPrefix)
             for input in declared.consumes {

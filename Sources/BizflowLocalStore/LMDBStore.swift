@@ -14,23 +14,26 @@ public final class LMDBStore: OrderedKeyValueStore, @unchecked Sendable {
     /// cheaper, and free of LMDB's per-thread reader slots with MDB_NOTLS).
     private var reader: OpaquePointer?
 
-    /// Opens (creating when absent) the store in `directory`.
-    public init(directory: String, mapSize: Int = 1 << 40) throws(LocalStoreError) {
+    /// Opens (creating when absent) the store in `directory`; `readOnly` for looking at a store another process may
+    /// be using (LMDB lets readers in beside its writer).
+    public init(directory: String, readOnly: Bool = false, mapSize: Int = 1 << 40) throws(LocalStoreError) {
         path = directory
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw LocalStoreError("create the directory", path: directory, reason: "\(error.localizedDescription)")
+        if !readOnly {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw LocalStoreError("create the directory", path: directory, reason: "\(error.localizedDescription)")
+            }
         }
         var env: OpaquePointer?
         try LMDB.check(mdb_env_create(&env), "create an environment", path: directory)
         guard let env else { throw LocalStoreError("create an environment", path: directory, reason: "no handle") }
         do {
             try LMDB.check(mdb_env_set_mapsize(env, mapSize), "set the map size", path: directory)
-            let flags = UInt32(MDB_NOTLS | MDB_NOSYNC | MDB_NOMETASYNC | MDB_NORDAHEAD)
+            let flags = UInt32(MDB_NOTLS | MDB_NOSYNC | MDB_NOMETASYNC | MDB_NORDAHEAD | (readOnly ? MDB_RDONLY : 0))
             try LMDB.check(mdb_env_open(env, directory, flags, 0o644), "open", path: directory)
             var txn: OpaquePointer?
-            try LMDB.check(mdb_txn_begin(env, nil, 0, &txn), "begin a transaction", path: directory)
+            try LMDB.check(mdb_txn_begin(env, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &txn), "begin a transaction", path: directory)
             var dbi: MDB_dbi = 0
             let opened = mdb_dbi_open(txn, nil, 0, &dbi)
             if opened != MDB_SUCCESS { mdb_txn_abort(txn) }

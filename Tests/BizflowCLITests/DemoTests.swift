@@ -17,7 +17,7 @@ struct DemoTests {
             "--database-url", database.url, "--summary-json", summary, "--report", report, "--timeout", "240",
         ])
         let ended = await demo.wait()
-        #expect(ended.status == 0 && !ended.killed, "the demo checks its own outcome and exits 0 when it matches (status \(ended.status), killed by a signal: \(ended.killed)):\n\(demo.logTail())")
+        #expect(ended.status == 0 && !ended.killed, "the demo checks its own outcome and exits 0 when it matches (status \(ended.status), killed by a signal: \(ended.killed)):\n\(demo.logTail(lines: 80))")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any])
         #expect(json["ok"] as? Bool == true, "\(json["problems"] ?? "")")
         let expected = try #require(json["expected"] as? [String: Any])
