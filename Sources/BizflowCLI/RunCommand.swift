@@ -65,8 +65,11 @@ package struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Keep state in memory only, restored from the whole changelog at every start and rebalance.")
     var inMemoryState = false
 
+    @Flag(help: "Keep warm copies of the partitions other processes own (standby replicas), so taking one over after a failure reads only the latest changelog records.")
+    var standby = false
+
     @Option(help: "Keys per partition cached in memory over the state on disk (memory stays bounded by this, not by the keys).")
-    var stateCacheKeys = 100_000
+    var stateCacheKeys = 10_000
 
     @Option(help: "Hours the projector remembers applied event ids to drop duplicates (0: for ever).")
     var appliedRetentionHours: Double = 168
@@ -88,6 +91,7 @@ package struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--mode must be exactly-once or at-least-once")
         }
         guard all || !tiers.isEmpty else { throw ValidationError("name the tiers to run, or pass --all") }
+        guard !(standby && inMemoryState) else { throw ValidationError("--standby keeps copies on disk: it cannot go with --in-memory-state") }
         guard stateCacheKeys > 0 else { throw ValidationError("--state-cache-keys must be positive") }
         guard appliedRetentionHours >= 0 else { throw ValidationError("--applied-retention-hours must not be negative") }
         for tier in tiers where !TierCatalog.names.contains(tier) && tier != "projector" {
@@ -114,6 +118,7 @@ package struct RunCommand: AsyncParsableCommand {
         factory.profileStages = profileStages
         factory.stateDirectory = inMemoryState ? nil : stateDir
         factory.stateCacheKeys = stateCacheKeys
+        factory.standby = standby
         // First in the group, so it stops last and records every tier leaving.
         let members = try MemberReporter(kafka: try kafka.kafkaConfig(), topic: topicPrefix + MemberReporter.defaultTopic, logger: logger)
         factory.members = members

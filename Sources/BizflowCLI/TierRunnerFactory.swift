@@ -22,7 +22,9 @@ package struct TierRunnerFactory {
     package var members: MemberReporter?
     /// Where partitions keep their state on disk; nil: in memory.
     package var stateDirectory: String?
-    package var stateCacheKeys = 100_000
+    package var stateCacheKeys = 10_000
+    /// Keep warm copies of the partitions other processes own.
+    package var standby = false
 
     package func make(_ names: [String], logger: Logger) throws -> [TierRunner] {
         let configDirectory = (topologyPath as NSString).deletingLastPathComponent
@@ -45,6 +47,7 @@ package struct TierRunnerFactory {
             settings.members = members
             settings.stateDirectory = stateDirectory
             settings.stateCacheKeys = stateCacheKeys
+            if standby { settings.standbyPartitions = (0..<Int32(partitions)).map { $0 } }
             settings.stateTTL = declared.stateTTLDays.map { .seconds($0 * 86_400) }
             settings.outputTopics = topology.outputTopics(ofTier: name, prefix: topicPrefix)
             for input in declared.consumes {

@@ -22,6 +22,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Where to write the results as JSON.") var json = ".bizflow/bench.json"
     @Flag(help: "Also print where each stage's drain spends its time: batch stages and threads, µs per event.")
     var profile = false
+    @Flag(help: "Run the tiers with state in memory instead of on disk (bizflow run's default), to compare the two.")
+    var inMemoryState = false
     @OptionGroup var topologyOptions: TopologyOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
@@ -44,10 +46,11 @@ struct BenchCommand: AsyncParsableCommand {
         try await ProjectionAdmin.reset(database: connection, group: "projector")
         let broker = try EmbeddedBroker(logger: logger)
         _ = try await topology.apply(to: broker)
-        // The tiers keep state on disk, as `bizflow run` does by default; a fresh directory per run.
+        // The tiers keep state on disk, as `bizflow run` does by default (a fresh directory per run), unless told not to.
         try? FileManager.default.removeItem(atPath: ".bizflow/bench-state")
+        let state = inMemoryState ? ["--in-memory-state"] : ["--state-dir", ".bizflow/bench-state"]
         let processes = try ChaosProcesses(
-            arguments: ["--bootstrap", broker.bootstrapServers, "--state-dir", ".bizflow/bench-state"],
+            arguments: ["--bootstrap", broker.bootstrapServers] + state,
             environment: ["DATABASE_URL": url], logDirectory: URL(fileURLWithPath: ".bizflow/bench-logs"))
         let ports = Dictionary(uniqueKeysWithValues: zip(BenchPipeline.tiers, BenchPipeline.freePorts(BenchPipeline.tiers.count)))
         for tier in BenchPipeline.tiers {

@@ -8,14 +8,30 @@ extension TierEngine {
         "tier=\(settings.name) changelog=\(settings.changelog) partition=\(partition) expiry=\(settings.stateTTL == nil ? "off" : "on")"
     }
 
-    /// Rebuilds `partition` over its local store. With `checkpoint`, `records` are the changelog from the checkpoint's
-    /// marker on and only their changes are written (nil is returned when they do not start with that marker, or hold
-    /// records of the old per-entry format: restore fully instead); without, `records` are the whole changelog and the
-    /// store is empty. Returns the keys written.
+    /// Rebuilds `partition` over its local store and takes it on (see `write`). Returns the keys written, nil when the
+    /// records cannot be applied from the checkpoint.
     mutating func restore(
         _ partition: Int32, over local: PersistentPartition, from records: [ChangelogRestorer.Record],
         checkpoint: StateCheckpoint?, now: Double, cacheLimit: Int
     ) throws -> Int? {
+        guard let (restorer, keys) = try write(partition, into: local, from: records, checkpoint: checkpoint, now: now) else {
+            return nil
+        }
+        let store = PartitionStore(partition: partition, local: local, cacheLimit: cacheLimit)
+        store.hasLegacyEntries = (try local.meta(.legacy)) == [1]
+        store.nextIndexedDue = try local.firstTimerDue()
+        install(store, restoredBy: restorer)
+        return keys
+    }
+
+    /// Writes changelog records into a partition's local store. With `checkpoint`, `records` are the changelog from
+    /// the checkpoint's marker on and only their changes are written (nil is returned when they do not start with that
+    /// marker, or hold records of the old per-entry format: restore fully instead); without, `records` are the whole
+    /// changelog and the store is empty. Returns the restorer and the keys written.
+    func write(
+        _ partition: Int32, into local: PersistentPartition, from records: [ChangelogRestorer.Record],
+        checkpoint: StateCheckpoint?, now: Double
+    ) throws -> (ChangelogRestorer, Int)? {
         if let checkpoint {
             guard let first = records.first, first.offset == checkpoint.markerOffset, first.key == CommitMarker.recordKey,
                 CommitMarker(bytes: first.value)?.txn == checkpoint.txn
@@ -52,11 +68,7 @@ extension TierEngine {
             start = end
         } while start < groups.count
         if checkpoint == nil { try local.markOpen(identity: localIdentity(partition), legacy: restorer.legacyEntries) }
-        let store = PartitionStore(partition: partition, local: local, cacheLimit: cacheLimit)
-        store.hasLegacyEntries = (try local.meta(.legacy)) == [1]
-        store.nextIndexedDue = try local.firstTimerDue()
-        install(store, restoredBy: restorer)
-        return groups.count
+        return (restorer, groups.count)
     }
 
     /// After the plan's transaction committed: each touched partition's local store takes the batch's changes with a

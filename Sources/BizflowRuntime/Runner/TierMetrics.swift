@@ -13,6 +13,7 @@ struct TierMetrics: Sendable {
     let eventLatency: Metrics.Timer
     let lag: Gauge
     let restoredRecords: Counter
+    let standbyRecords: Counter
     let expiredEntries: Counter
     /// Nanoseconds per batch stage, when profiling (`StageTimes`).
     let stages: [StageTimes.Stage: Counter]
@@ -30,6 +31,7 @@ struct TierMetrics: Sendable {
         eventLatency = Metrics.Timer(label: "bizflow_tier_event_latency", dimensions: dims, factory: factory)
         lag = Gauge(label: "bizflow_tier_lag", dimensions: dims, factory: factory)
         restoredRecords = Counter(label: "bizflow_tier_restored_records_total", dimensions: dims, factory: factory)
+        standbyRecords = Counter(label: "bizflow_tier_standby_records_total", dimensions: dims, factory: factory)
         expiredEntries = Counter(label: "bizflow_tier_expired_entries_total", dimensions: dims, factory: factory)
         stages = !profiled ? [:] : Dictionary(uniqueKeysWithValues: StageTimes.Stage.allCases.map { stage in
             (stage, Counter(label: "bizflow_tier_stage_nanoseconds_total", dimensions: dims + [("stage", stage.label)], factory: factory))

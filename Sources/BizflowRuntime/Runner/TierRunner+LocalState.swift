@@ -29,11 +29,8 @@ extension TierRunner {
         if let checkpoint {
             let tail = try await PartitionReader.read(from: [tp: checkpoint.markerOffset], [tp], kafka: settings.kafka, logger: logger)
             read += tail.records.count
-            let (low, high) = tail.watermarks[tp] ?? (0, 0)
-            if checkpoint.markerOffset >= high {
-                reason = "its checkpoint (\(checkpoint)) is ahead of the changelog's end (\(high)): a recreated topic, or a store from elsewhere"
-            } else if checkpoint.markerOffset < low {
-                reason = "the changelog no longer holds its checkpoint's offset \(checkpoint.markerOffset) (it starts at \(low))"
+            if let problem = Self.problem(with: checkpoint, in: tail.watermarks[tp]) {
+                reason = problem
             } else if let keys = try engine.restore(
                 partition, over: local, from: tail.records.map(ChangelogRestorer.Record.init), checkpoint: checkpoint,
                 now: now, cacheLimit: settings.stateCacheKeys)
@@ -54,10 +51,24 @@ extension TierRunner {
         note(RestoreNote(partition: partition, fromCheckpoint: false, reason: reason, records: read), keys: keys, since: clock)
     }
 
-    /// Opens the store and judges it: the checkpoint to restore from, or nil (wiped) with the reason.
-    private func openLocal(_ partition: Int32, _ directory: String) -> (PersistentPartition, StateCheckpoint?, String?)? {
+    /// Why a checkpoint cannot be restored from, given its changelog partition's watermarks; nil when it can.
+    static func problem(with checkpoint: StateCheckpoint, in watermarks: (low: Int64, high: Int64)?) -> String? {
+        let (low, high) = watermarks ?? (0, 0)
+        if checkpoint.markerOffset >= high {
+            return "its checkpoint (\(checkpoint)) is ahead of the changelog's end (\(high)): a recreated topic, or a store from elsewhere"
+        }
+        if checkpoint.markerOffset < low {
+            return "the changelog no longer holds its checkpoint's offset \(checkpoint.markerOffset) (it starts at \(low))"
+        }
+        return nil
+    }
+
+    /// Opens the store and judges it: the checkpoint to restore from, or nil (wiped) with the reason. `quiet`: a
+    /// directory another process holds is skipped without a warning (standby refreshes).
+    func openLocal(_ partition: Int32, _ directory: String, quiet: Bool = false) -> (PersistentPartition, StateCheckpoint?, String?)? {
         do {
             guard let lock = try StoreDirectoryLock(directory: directory) else {
+                if quiet { return nil }
                 logger.warning(
                     "state directory held by another process: this partition's state is kept in memory",
                     metadata: ["partition": "\(partition)", "directory": "\(directory)"])
@@ -101,7 +112,7 @@ extension TierRunner {
     }
 
     /// Deletes the store's files and opens an empty one in their place (the directory lock is kept).
-    private func wipe(_ local: PersistentPartition, _ directory: String, _ partition: Int32) throws -> PersistentPartition {
+    func wipe(_ local: PersistentPartition, _ directory: String, _ partition: Int32) throws -> PersistentPartition {
         local.close(clean: false)
         Self.removeStoreFiles(directory)
         let fresh = try PersistentPartition(

@@ -119,12 +119,17 @@ public actor TierRunner: Service {
     }
 
     private func loop(_ consumer: KafkaConsumer) async throws {
+        var nextStandbyRefresh = ContinuousClock.now
         while !stopping {
             let batch = try await consumer.nextBatch(max: settings.maxBatch, timeout: settings.timerTick, linger: settings.linger)
             if batch.isEmpty && stopping { break }
             try await batchLock.withLock {
                 try await processBatch(batch)
                 if batch.isEmpty { await commitIdlePositions() }
+                if !settings.standbyPartitions.isEmpty, settings.stateDirectory != nil, ContinuousClock.now >= nextStandbyRefresh {
+                    await refreshStandbys()
+                    nextStandbyRefresh = ContinuousClock.now + settings.standbyInterval
+                }
             }
         }
     }

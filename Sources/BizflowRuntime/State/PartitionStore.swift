@@ -32,7 +32,7 @@ public final class PartitionStore: @unchecked Sendable {
     /// Whether the changelog partition holds records of the per-entry format (see `ChangelogRestorer`).
     var hasLegacyEntries = false
 
-    init(partition: Int32, local: PersistentPartition? = nil, cacheLimit: Int = 100_000) {
+    init(partition: Int32, local: PersistentPartition? = nil, cacheLimit: Int = 10_000) {
         self.partition = partition
         self.local = local
         self.cacheLimit = cacheLimit

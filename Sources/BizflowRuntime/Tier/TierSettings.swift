@@ -50,7 +50,12 @@ public struct TierSettings: Sendable {
     /// so a restart reads only the changelog's tail); nil: in memory, restored from the whole changelog each time.
     public var stateDirectory: String?
     /// Keys of a partition cached in memory over its local store; beyond this many the cache is dropped after a commit.
-    public var stateCacheKeys = 100_000
+    public var stateCacheKeys = 10_000
+    /// Partitions to keep warm copies of while another process owns them (standby replicas, with a state
+    /// directory): taking one over then reads only the changelog written since the last refresh.
+    public var standbyPartitions: [Int32] = []
+    /// How often standby copies catch up with their changelogs (between batches).
+    public var standbyInterval: Duration = .seconds(2)
     /// Where the runner reports its group membership (for `bizflow ops groups`); nil: not reported.
     public var members: MemberReporter?
 
