@@ -110,11 +110,13 @@ let package = Package(
         .target(name: "BizflowConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Outbound HTTP (webhooks) over libcurl, with HMAC signing.
         .target(name: "BizflowHTTP", dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        // A tier that posts events to a webhook and records the outcomes (nurture delivery, customer notifications).
+        .target(name: "BizflowWebhooks", dependencies: ["BizflowEvents", "BizflowRuntime", "BizflowHTTP", "BizflowConfig"]),
         // The lead pipeline's tiers: scoring, assignment, nurture, delivery.
         .target(
             name: "BizflowLeads",
             dependencies: [
-                "BizflowEvents", "BizflowRuntime", "BizflowHTTP", "BizflowConfig",
+                "BizflowEvents", "BizflowRuntime", "BizflowHTTP", "BizflowConfig", "BizflowWebhooks",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
@@ -123,7 +125,7 @@ let package = Package(
         .target(
             name: "BizflowOrders",
             dependencies: [
-                "BizflowEvents", "BizflowRuntime", "BizflowHTTP", "BizflowConfig",
+                "BizflowEvents", "BizflowRuntime", "BizflowHTTP", "BizflowConfig", "BizflowWebhooks",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
@@ -255,7 +257,7 @@ if ProcessInfo.processInfo.environment["BIZFLOW_BENCHMARKS"] != nil {
             name: "Tiers",
             dependencies: [
                 "RawLibrdkafka", "BizflowKafka", "BizflowEvents", "BizflowRuntime", "BizflowLeads", "BizflowOrders",
-                .product(name: "Benchmark", package: "benchmark"),
+                "BizflowTopology", .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Tiers",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -3,6 +3,7 @@ import BizflowEvents
 import BizflowKafka
 import BizflowOrders
 import BizflowRuntime
+import BizflowTopology
 import Foundation
 
 // The fraud and inventory tiers end to end on the embedded broker, over a backlog of orders. Each tier also
@@ -49,7 +50,7 @@ func backlog(into topic: String, _ events: [any DomainEvent]) async throws {
 
 /// Runs one order tier over its inputs until `done` says so, measuring from start to done.
 func orderTierRun(
-    _ benchmark: Benchmark, tier name: String, inputs: [String: String], topics: OrderTopics, output: String,
+    _ benchmark: Benchmark, tier name: String, inputs: [String: String], topics: BenchOrderTopics, output: String,
     expected: Int64
 ) async throws {
     let changelog = newTopic("changelog")
@@ -58,7 +59,8 @@ func orderTierRun(
         name: name, groupID: "bench-\(UUID())", inputs: inputs.values.sorted(), changelog: changelog,
         kafka: broker.kafkaConfig, instanceID: UUID().uuidString)
     settings.maxBatch = 2_000
-    let tier = try OrderTiers.make(name, configDirectory: orderTopology, topics: topics)
+    settings.outputTopics = try Topology.load(path: orderTopology + "/topology.yaml").outputTopics(ofTier: name, prefix: topics.prefix)
+    let tier = try OrderTiers.definitions.make(name, TierBuildContext(configDirectory: orderTopology, topicPrefix: topics.prefix))
     benchmark.startMeasurement()
     let runner = TierRunner(settings: settings, tier: tier, logger: logger)
     let task = Task { try await runner.run() }
@@ -69,8 +71,8 @@ func orderTierRun(
 }
 
 /// A prefix whose order topics all exist with the benchmark's partition count.
-func orderTopics() throws -> OrderTopics {
-    let topics = OrderTopics(prefix: "bench.\(UUID().uuidString.prefix(6)).")
+func orderTopics() throws -> BenchOrderTopics {
+    let topics = BenchOrderTopics(prefix: "bench.\(UUID().uuidString.prefix(6)).")
     for topic in [
         topics.placed, topics.commands, topics.signals, topics.assessed, topics.reservations, topics.answers, topics.stock,
         topics.alerts, topics.reserved,
@@ -117,4 +119,18 @@ func inventoryRun(_ benchmark: Benchmark) async throws {
             "assessed": topics.assessed, "reservations": topics.reservations, "answers": topics.answers,
             "stock": topics.stock, "commands": topics.commands,
         ], topics: topics, output: topics.reserved, expected: Int64(orderCount * 2))
+}
+
+/// The order pipeline's topics under a benchmark's own prefix.
+struct BenchOrderTopics {
+    let prefix: String
+    var placed: String { prefix + "orders.placed" }
+    var commands: String { prefix + "orders.commands" }
+    var signals: String { prefix + "fraud.signals" }
+    var assessed: String { prefix + "orders.assessed" }
+    var reservations: String { prefix + "inventory.reservations" }
+    var answers: String { prefix + "inventory.answers" }
+    var stock: String { prefix + "inventory.stock" }
+    var alerts: String { prefix + "inventory.alerts" }
+    var reserved: String { prefix + "orders.reserved" }
 }

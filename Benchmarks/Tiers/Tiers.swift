@@ -95,8 +95,7 @@ func scoringRun(_ benchmark: Benchmark, mode: DeliveryMode) async throws {
         instanceID: UUID().uuidString)
     settings.mode = mode
     settings.maxBatch = 2_000
-    let topics = LeadTopics(prefix: "")
-    let tier = ScoringTierForBench(config: scoringConfig, output: output, topics: topics)
+    let tier = ScoringTierForBench(config: scoringConfig, output: output)
     benchmark.startMeasurement()
     let runner = TierRunner(settings: settings, tier: tier, logger: logger)
     let task = Task { try await runner.run() }
@@ -111,8 +110,8 @@ actor ScoringTierForBench: Tier {
     let inner: ScoringTier
     let output: String
 
-    init(config: ScoringConfig, output: String, topics: LeadTopics) {
-        inner = ScoringTier(config: config, topics: topics)
+    init(config: ScoringConfig, output: String) {
+        inner = ScoringTier(config: config)
         self.output = output
     }
 

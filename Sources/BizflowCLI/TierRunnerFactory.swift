@@ -34,7 +34,9 @@ package struct TierRunnerFactory {
             }
             let partitions = declared.consumes.compactMap { topology.topic(named: $0)?.partitions }.first ?? 1
             let tier = try TierCatalog.definitions.make(
-                name, TierBuildContext(configDirectory: configDirectory, partitions: partitions, topicPrefix: topicPrefix))
+                name, TierBuildContext(
+                    configDirectory: configDirectory, partitions: partitions, topicPrefix: topicPrefix,
+                    reads: declared.reads.map { topicPrefix + $0 }))
             var settings = TierSettings(
                 name: name, groupID: topicPrefix + declared.group, inputs: declared.consumes.map { topicPrefix + $0 },
                 changelog: topicPrefix + changelog, kafka: kafka, instanceID: instanceID)

@@ -11,7 +11,7 @@ public enum LeadTiers {
             name: "scoring", summary: "score captured leads; re-score on engagement; overrides",
             configFiles: ["scoring.yaml"]
         ) { context in
-            ScoringTier(config: try ScoringConfig.load(path: context.path("scoring.yaml")), topics: LeadTopics(prefix: context.topicPrefix))
+            ScoringTier(config: try ScoringConfig.load(path: context.path("scoring.yaml")), modelTopics: context.reads)
         },
         TierDefinition(
             name: "assignment", summary: "assign scored leads to reps; SLA escalation; reassignment",

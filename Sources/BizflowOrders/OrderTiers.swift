@@ -10,14 +10,13 @@ public enum OrderTiers {
             name: "fraud", summary: "assess orders: rules, velocity, human review of risky ones",
             configFiles: ["fraud.yaml"]
         ) { context in
-            FraudTier(config: try FraudConfig.load(path: context.path("fraud.yaml")), topics: OrderTopics(prefix: context.topicPrefix))
+            FraudTier(config: try FraudConfig.load(path: context.path("fraud.yaml")))
         },
         TierDefinition(
             name: "inventory", summary: "reserve stock; backorders, restocks, low-stock alerts",
             configFiles: ["warehouses.yaml"]
         ) { context in
-            InventoryTier(
-                warehouses: try WarehouseConfig.load(path: context.path("warehouses.yaml")), topics: OrderTopics(prefix: context.topicPrefix))
+            InventoryTier(warehouses: try WarehouseConfig.load(path: context.path("warehouses.yaml")))
         },
         TierDefinition(
             name: "fulfilment", summary: "labels, shipments, carrier callbacks, returns and refunds",
@@ -30,8 +29,7 @@ public enum OrderTiers {
                 ? ""
                 : try WebhookConfig(endpoint: config.labelEndpoint, secretEnv: config.secretEnv).requireSecret(file: file, context.environment)
             return FulfilmentTier(
-                config: config, warehouses: try WarehouseConfig.load(path: context.path("warehouses.yaml")), secret: secret,
-                topics: OrderTopics(prefix: context.topicPrefix))
+                config: config, warehouses: try WarehouseConfig.load(path: context.path("warehouses.yaml")), secret: secret)
         },
         TierDefinition(
             name: "notifications", summary: "notify customers of their orders through a signed webhook",
@@ -39,9 +37,7 @@ public enum OrderTiers {
         ) { context in
             let file = context.path("notifications.yaml")
             let config = try WebhookConfig.load(path: file, urlVariable: "BIZFLOW_NOTIFY_URL", environment: context.environment)
-            return NotificationTier(
-                config: config, secret: try config.requireSecret(file: file, context.environment),
-                topics: OrderTopics(prefix: context.topicPrefix))
+            return NotificationTier(config: config, secret: try config.requireSecret(file: file, context.environment))
         },
     ]
 }

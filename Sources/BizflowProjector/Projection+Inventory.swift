@@ -99,3 +99,24 @@ extension Projection {
         ]
     }
 }
+
+// The event types these read models take, each registered once beside its statements.
+extension ReservationAnswered: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.reservationAnswered(self, context) }
+}
+
+extension OrderReserved: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.orderReserved(self, context) }
+}
+
+extension OrderBackordered: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.orderBackordered(self, context) }
+}
+
+extension StockAdjusted: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.stockAdjusted(self, context) }
+}
+
+extension LowStock: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.lowStock(self, context) }
+}

@@ -257,3 +257,44 @@ extension Projection {
         ]
     }
 }
+
+// The event types these read models take, each registered once beside its statements.
+extension LeadCaptured: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.leadCaptured(self, context) }
+}
+
+extension LeadScored: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.leadScored(self, context) }
+}
+
+extension LeadAssigned: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.leadAssigned(self, context) }
+}
+
+extension LeadUnassigned: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.leadUnassigned(self, context) }
+}
+
+extension AssignmentEscalated: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.assignmentEscalated(self, context) }
+}
+
+extension LeadEngagement: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.leadEngagement(self, context) }
+}
+
+extension LeadConverted: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.leadConverted(self, context) }
+}
+
+extension ScoringModel: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.scoringModel(self, context) }
+}
+
+extension NurtureMessage: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.nurtureMessage(self, context) }
+}
+
+extension NurtureDelivery: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.nurtureDelivery(self, context) }
+}

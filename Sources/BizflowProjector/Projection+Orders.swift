@@ -228,3 +228,44 @@ extension Projection {
         ]
     }
 }
+
+// The event types these read models take, each registered once beside its statements.
+extension OrderPlaced: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.orderPlaced(self, context) }
+}
+
+extension OrderAssessed: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.orderAssessed(self, context) }
+}
+
+extension ReviewRequested: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.reviewRequested(self, context) }
+}
+
+extension ReviewDecision: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.reviewDecision(self, context) }
+}
+
+extension OrderStatusChanged: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.statusChanged(self, context) }
+}
+
+extension ShipmentUpdated: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.shipmentUpdated(self, context) }
+}
+
+extension ReturnRequested: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.returnRequested(self, context) }
+}
+
+extension RefundIssued: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.refundIssued(self, context) }
+}
+
+extension CustomerNotification: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.notification(self, context) }
+}
+
+extension NotificationDelivery: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.notificationDelivery(self, context) }
+}

@@ -19,3 +19,8 @@ extension Projection {
         ]
     }
 }
+
+// The event types these read models take, each registered once beside its statements.
+extension LeadRecycled: ProjectedEvent {
+    func statements(_ context: Projection.Context) -> [PostgresStatement] { Projection.leadRecycled(self, context) }
+}

@@ -9,40 +9,7 @@ import Synchronization
 public enum Projection {
     /// The statements for `event`; empty for event types that do not change a read model.
     public static func statements(for event: any DomainEvent, envelope: EventEnvelope) -> [PostgresStatement] {
-        let context = Context(envelope: envelope)
-        switch event {
-        case let e as LeadCaptured: return leadCaptured(e, context)
-        case let e as LeadScored: return leadScored(e, context)
-        case let e as LeadAssigned: return leadAssigned(e, context)
-        case let e as LeadUnassigned: return leadUnassigned(e, context)
-        case let e as AssignmentEscalated: return assignmentEscalated(e, context)
-        case let e as LeadEngagement: return leadEngagement(e, context)
-        case let e as LeadConverted: return leadConverted(e, context)
-        case let e as ScoringModel: return scoringModel(e, context)
-        case let e as LeadRecycled: return leadRecycled(e, context)
-        case let e as NurtureMessage: return nurtureMessage(e, context)
-        case let e as NurtureDelivery: return nurtureDelivery(e, context)
-        case let e as ScoreOverride: return [command(e.tenantID, "score_override", e.leadID, e.commandID, e.actor, e.reason, ["score": Int(e.score), "band": e.band], e.requestedAt, context)]
-        case let e as ReassignLead: return [command(e.tenantID, "reassign", e.leadID, e.commandID, e.actor, e.reason, ["rep_id": e.repID], e.requestedAt, context)]
-        case let e as AcceptAssignment: return [command(e.tenantID, "accept", e.leadID, e.commandID, e.actor, "", ["rep_id": e.repID], e.acceptedAt, context)]
-        case let e as OrderPlaced: return orderPlaced(e, context)
-        case let e as OrderAssessed: return orderAssessed(e, context)
-        case let e as ReviewRequested: return reviewRequested(e, context)
-        case let e as ReviewDecision: return reviewDecision(e, context)
-        case let e as CancelOrder: return [command(e.tenantID, "cancel", e.orderID, e.commandID, e.actor, e.reason, [:], e.requestedAt, context)]
-        case let e as OrderStatusChanged: return statusChanged(e, context)
-        case let e as ReservationAnswered: return reservationAnswered(e, context)
-        case let e as OrderReserved: return orderReserved(e, context)
-        case let e as OrderBackordered: return orderBackordered(e, context)
-        case let e as StockAdjusted: return stockAdjusted(e, context)
-        case let e as LowStock: return lowStock(e, context)
-        case let e as ShipmentUpdated: return shipmentUpdated(e, context)
-        case let e as ReturnRequested: return returnRequested(e, context)
-        case let e as RefundIssued: return refundIssued(e, context)
-        case let e as CustomerNotification: return notification(e, context)
-        case let e as NotificationDelivery: return notificationDelivery(e, context)
-        default: return []
-        }
+        (event as? any ProjectedEvent)?.statements(Context(envelope: envelope)) ?? []
     }
 
     /// Per-event values every statement may use.

@@ -62,6 +62,9 @@ extension Topology {
             for name in tier.produces where topic(named: name) == nil {
                 report(tier.line, "tier \(tier.name) produces \(name), which is not declared under topics:")
             }
+            for name in tier.reads where topic(named: name) == nil {
+                report(tier.line, "tier \(tier.name) reads \(name), which is not declared under topics:")
+            }
         }
         return problems.sorted { $0.line < $1.line }
     }

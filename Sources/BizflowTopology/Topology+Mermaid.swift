@@ -10,6 +10,7 @@ extension Topology {
             lines.append("    \(id(tier.name))[\"\(tier.name)\"]")
             for input in tier.consumes { lines.append("    t_\(id(input)) --> \(id(tier.name))") }
             for output in tier.produces { lines.append("    \(id(tier.name)) --> t_\(id(output))") }
+            for table in tier.reads { lines.append("    t_\(id(table)) -.-> \(id(tier.name))") }
         }
         for topic in topics {
             if let of = topic.dlqOf { lines.append("    t_\(id(of)) -.->|poison| t_\(id(topic.name))") }

@@ -81,7 +81,7 @@ extension Topology {
                     throw fail(key, "a tier must be a name with a mapping (group, consumes, produces)")
                 }
                 try checkKeys(
-                    map, allowed: ["group", "consumes", "produces", "changelog", "state_ttl_days"], what: "tier \(name)",
+                    map, allowed: ["group", "consumes", "produces", "reads", "changelog", "state_ttl_days"], what: "tier \(name)",
                     fail: fail)
                 let ttl = try int(map["state_ttl_days"], "state_ttl_days", fail)
                 if ttl == 0 { throw fail(map["state_ttl_days"], "state_ttl_days must be at least 1 (leave it out to keep state)") }
@@ -90,6 +90,7 @@ extension Topology {
                         name: name, group: try string(map["group"], "group", fail) ?? "bizflow-\(name)",
                         consumes: try strings(map["consumes"], "consumes", fail),
                         produces: try strings(map["produces"], "produces", fail),
+                        reads: try strings(map["reads"], "reads", fail),
                         changelog: try string(map["changelog"], "changelog", fail), stateTTLDays: ttl,
                         line: key.mark?.line ?? 0))
             }

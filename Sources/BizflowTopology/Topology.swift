@@ -26,6 +26,8 @@ public struct Topology: Sendable {
         public var group: String
         public var consumes: [String]
         public var produces: [String]
+        /// Topics every process of the tier reads whole, beside its partitioned inputs (e.g. published models).
+        public var reads: [String] = []
         /// The compacted topic its state stores are written to, partitioned like its inputs.
         public var changelog: String?
         /// How long a key's settled state is kept unchanged before the tier forgets it (`state_ttl_days`); nil: kept.

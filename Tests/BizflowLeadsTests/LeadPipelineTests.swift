@@ -12,7 +12,7 @@ import Testing
 struct LeadPipeline {
     static let secret = "pipeline-secret"
     let broker: EmbeddedBroker
-    let topics = LeadTopics(prefix: "\(uniqueTopic("p")).")
+    let topics = PipelineTopics(prefix: "\(uniqueTopic("p")).")
     let clock = ManualClock()
     let partitions = 3
     let topology = try! Topology.load(path: topologyDirectory + "/topology.yaml")

@@ -23,7 +23,7 @@ struct PythonPeerTests {
     func sameOutputAsSwift() async throws {
         let broker = try EmbeddedBroker(logger: testLogger())
         let prefix = uniqueTopic("peer") + "."
-        let topics = LeadTopics(prefix: prefix)
+        let topics = PipelineTopics(prefix: prefix)
         let (peerOutput, peerChangelog) = (prefix + "peer.scored", prefix + "peer.changelog")
         for topic in [topics.captured, topics.captured + ".dlq", topics.scored, prefix + "scoring.changelog", peerOutput, peerChangelog] {
             try broker.createTopic(topic, partitions: 3)
@@ -40,7 +40,8 @@ struct PythonPeerTests {
             kafka: broker.kafkaConfig, instanceID: "0")
         settings.stateTTL = .seconds(180 * 86_400)  // as the shipped topology: changelog groups carry the change time
         settings.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
-        let runner = TierRunner(settings: settings, tier: ScoringTier(config: try shippedScoring(), topics: topics), logger: testLogger())
+        settings.outputTopics = [LeadScored.eventType: topics.scored]
+        let runner = TierRunner(settings: settings, tier: ScoringTier(config: try shippedScoring()), logger: testLogger())
         let swift = Task { try await runner.run() }
         let peer = try await runCapturing(
             URL(fileURLWithPath: try #require(peerPython)),

@@ -155,7 +155,7 @@ struct ModelPublishingTests {
     @Test("a model published on scoring.models is used by a running scoring tier without a restart")
     func pickedUpWhileRunning() async throws {
         let broker = try EmbeddedBroker(logger: testLogger())
-        let topics = LeadTopics(prefix: uniqueTopic("models") + ".")
+        let topics = PipelineTopics(prefix: uniqueTopic("models") + ".")
         for topic in [topics.captured, topics.captured + ".dlq", topics.scored, topics.named("scoring.changelog"), topics.named("scoring.models")] {
             try broker.createTopic(topic, partitions: 3)
         }
@@ -165,7 +165,9 @@ struct ModelPublishingTests {
             name: "scoring", groupID: topics.named("scoring"), inputs: [topics.captured], changelog: topics.named("scoring.changelog"),
             kafka: broker.kafkaConfig, instanceID: "0")
         settings.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
-        let runner = TierRunner(settings: settings, tier: ScoringTier(config: config, topics: topics), logger: testLogger())
+        settings.outputTopics = [LeadScored.eventType: topics.scored]
+        let runner = TierRunner(
+            settings: settings, tier: ScoringTier(config: config, modelTopics: [topics.named("scoring.models")]), logger: testLogger())
         let task = Task { try await runner.run() }
         let producer = try KafkaProducer(configuration: .init(kafka: broker.kafkaConfig), logger: testLogger())
         _ = try await producer.send(try EventRecord.make(lead("before"), source: "test", topic: topics.captured).0)

@@ -2,12 +2,13 @@ import BizflowEvents
 @testable import BizflowOrders
 import BizflowRuntime
 import BizflowTopology
+import BizflowTestSupport
 import Foundation
 
 /// The order tiers wired together in memory: every emitted event is handed, in order, to each tier that consumes
 /// its topic, each tier with one partition of state. Tests the domain logic and the saga without Kafka.
 struct OrderBus {
-    let topics = OrderTopics()
+    let topics = PipelineTopics()
     let fraud: FraudTier
     let inventory: InventoryTier
     let fulfilment: FulfilmentTier
@@ -36,6 +37,11 @@ struct OrderBus {
 
     static let topology = try! Topology.load(path: topologyDirectory + "/topology.yaml")
 
+    /// Where the runtime would send an emit of `tier`: its topic, else the produced topic that carries its type.
+    static func topic(of emit: Emit, from tier: String) -> String {
+        emit.topic.isEmpty ? topology.outputTopics(ofTier: tier)[emit.type.eventType] ?? "" : emit.topic
+    }
+
     /// Sends an event and everything it causes, until the bus is quiet.
     mutating func send(_ event: any DomainEvent, to topic: String) async throws {
         var queue: [(String, any DomainEvent, String?)] = [(topic, event, nil)]
@@ -50,7 +56,7 @@ struct OrderBus {
                 do {
                     let emits = try await tier.handle(input, state: &state, now: now)
                     states[name] = state
-                    queue += emits.map { ($0.topic, $0.event, $0.key) }
+                    queue += emits.map { (Self.topic(of: $0, from: name), $0.event, $0.key) }
                 } catch {
                     deadLetters.append((name, input.key, "\(error)"))
                 }
@@ -64,7 +70,7 @@ struct OrderBus {
         guard let timer = state.timer(key: key, name: FraudTier.slaTimer) else { return }
         let emits = try await fraud.fire(timer, state: &state, now: now)
         states["fraud"] = state
-        for emit in emits { try await send(emit.event, to: emit.topic) }
+        for emit in emits { try await send(emit.event, to: Self.topic(of: emit, from: "fraud")) }
     }
 
     /// Events of a type seen so far.

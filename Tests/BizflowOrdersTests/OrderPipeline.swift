@@ -16,7 +16,7 @@ struct OrderPipeline {
         "inventory.reservations", "inventory.answers", "inventory.alerts", "orders.reserved", "orders.fulfilment",
     ]
     let broker: EmbeddedBroker
-    let topics = OrderTopics(prefix: "\(uniqueTopic("o")).")
+    let topics = PipelineTopics(prefix: "\(uniqueTopic("o")).")
     let partitions: Int
     let topology = try! Topology.load(path: topologyDirectory + "/topology.yaml")
     let producer: KafkaProducer
@@ -47,6 +47,7 @@ struct OrderPipeline {
                     changelog: topics.prefix + "\(name).changelog", kafka: broker.kafkaConfig, instanceID: "\(instance)")
                 settings.retry = RetryPolicy(attempts: 3, initialDelay: .milliseconds(10), maxDelay: .milliseconds(50))
                 settings.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300"]
+                settings.outputTopics = topology.outputTopics(ofTier: name, prefix: topics.prefix)
                 for input in declared.consumes {
                     settings.acceptedTypes[topics.prefix + input] = Set(topology.topic(named: input)?.events ?? [])
                 }

@@ -98,14 +98,14 @@ actor Driver {
         switch event {
         case let review as ReviewRequested where !review.escalated:
             switch mix.group[review.orderID] {
-            case .reviewApprove: try await pipeline.send([OrderBus.review(review.orderID, approve: true)], to: topics.commands)
-            case .reviewReject, .velocity: try await pipeline.send([OrderBus.review(review.orderID, approve: false)], to: topics.commands)
+            case .reviewApprove: try await pipeline.send([OrderBus.review(review.orderID, approve: true)], to: topics.orderCommands)
+            case .reviewReject, .velocity: try await pipeline.send([OrderBus.review(review.orderID, approve: false)], to: topics.orderCommands)
             default: break
             }
         case let change as OrderStatusChanged:
             let group = mix.group[change.orderID]
             if change.status == .reserved && group == .cancelReserved {
-                try await pipeline.send([OrderBus.cancel(change.orderID)], to: topics.commands)
+                try await pipeline.send([OrderBus.cancel(change.orderID)], to: topics.orderCommands)
             }
             if change.status == .delivered && group == .returning {
                 let order = mix.orders.first { $0.orderID == change.orderID }!
@@ -165,7 +165,7 @@ struct OrderPipelineTests {
         for chunk in stride(from: 0, to: mix.orders.count, by: 50) {
             let orders = Array(mix.orders[chunk..<min(chunk + 50, mix.orders.count)])
             try await pipeline.send(orders, to: topics.placed)
-            try await pipeline.send(orders.filter { early.contains($0.orderID) }.map { OrderBus.cancel($0.orderID) }, to: topics.commands)
+            try await pipeline.send(orders.filter { early.contains($0.orderID) }.map { OrderBus.cancel($0.orderID) }, to: topics.orderCommands)
         }
 
         var expected: [String: OrderStatus] = [:]

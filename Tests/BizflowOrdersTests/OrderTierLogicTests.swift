@@ -1,5 +1,6 @@
 import BizflowEvents
 @testable import BizflowOrders
+import BizflowTestSupport
 import Foundation
 import Testing
 
@@ -61,14 +62,14 @@ struct OrderTierLogicTests {
         try await bus.fireFraudTimer(key: "acme|R2")
         #expect(bus.events(ReviewRequested.self).filter(\.escalated).map(\.orderID) == ["R2"])
 
-        try await bus.send(OrderBus.review("R1", approve: true), to: bus.topics.commands)
-        try await bus.send(OrderBus.review("R2", approve: false), to: bus.topics.commands)
+        try await bus.send(OrderBus.review("R1", approve: true), to: bus.topics.orderCommands)
+        try await bus.send(OrderBus.review("R2", approve: false), to: bus.topics.orderCommands)
         #expect(bus.statuses("R1") == [.inReview, .approved, .reserved])
         #expect(bus.statuses("R2") == [.inReview, .rejected])
         let decision = try #require(bus.events(OrderAssessed.self).last { $0.orderID == "R1" })
         #expect(decision.decidedBy == "rita" && decision.reasons.first?.rule == "review")
         // Decisions on orders not in review are refused with a reason.
-        try await bus.send(OrderBus.review("R1", approve: false), to: bus.topics.commands)
+        try await bus.send(OrderBus.review("R1", approve: false), to: bus.topics.orderCommands)
         #expect(bus.deadLetters.last?.reason.contains("not in review") == true)
         bus.now += 3600
         try await bus.fireFraudTimer(key: "acme|R2")
@@ -90,27 +91,27 @@ struct OrderTierLogicTests {
     func cancellations() async throws {
         var bus = try await stocked([("SKU-KEYBOARD", "wh-berlin", 10), ("SKU-MOUSE", "wh-berlin", 10)])
         // Before the order arrives: remembered, and applied on arrival.
-        try await bus.send(OrderBus.cancel("C1"), to: bus.topics.commands)
+        try await bus.send(OrderBus.cancel("C1"), to: bus.topics.orderCommands)
         try await bus.send(order("C1"), to: bus.topics.placed)
         #expect(bus.statuses("C1") == [.cancelled])
         // In review.
         try await bus.send(order("C2") { $0.customerEmail = "c2@yopmail.com" }, to: bus.topics.placed)
-        try await bus.send(OrderBus.cancel("C2"), to: bus.topics.commands)
+        try await bus.send(OrderBus.cancel("C2"), to: bus.topics.orderCommands)
         #expect(bus.statuses("C2") == [.inReview, .cancelled])
         // Reserved and labelled: the stock goes back.
         try await bus.send(order("C3"), to: bus.topics.placed)
         #expect(bus.ledger("SKU-MOUSE")?.levels["wh-berlin"]?.reserved == 2)
-        try await bus.send(OrderBus.cancel("C3"), to: bus.topics.commands)
+        try await bus.send(OrderBus.cancel("C3"), to: bus.topics.orderCommands)
         #expect(bus.statuses("C3") == [.approved, .reserved, .cancelled])
         #expect(bus.ledger("SKU-MOUSE")?.levels["wh-berlin"] == .init(available: 10, reserved: 0, shipped: 0, reorderPoint: 10))
         // Shipped: refused, with what to do instead.
         try await bus.send(order("C4"), to: bus.topics.placed)
         try await bus.send(OrderBus.callback("C4", .shipped), to: bus.topics.carrier)
-        try await bus.send(OrderBus.cancel("C4"), to: bus.topics.commands)
+        try await bus.send(OrderBus.cancel("C4"), to: bus.topics.orderCommands)
         #expect(bus.statuses("C4").last == .shipped)
         #expect(bus.deadLetters.contains { $0.tier == "fulfilment" && $0.reason.contains("request a return") })
         // Without an actor or a reason a cancel is refused by every tier.
-        try await bus.send(OrderBus.cancel("C4", actor: "", reason: ""), to: bus.topics.commands)
+        try await bus.send(OrderBus.cancel("C4", actor: "", reason: ""), to: bus.topics.orderCommands)
         #expect(bus.deadLetters.filter { $0.reason.contains("actor is required") }.count == 3)
         // Every order has exactly one terminal status.
         for id in ["C1", "C2", "C3"] {
@@ -137,7 +138,7 @@ struct OrderTierLogicTests {
         #expect(bus.statuses("B2") == [.approved, .backordered, .reserved], "the first waiting order is served first")
         #expect(bus.statuses("B3") == [.approved, .backordered])
         // B3 is cancelled while waiting: it leaves the queue, and a later restock stays on the shelf.
-        try await bus.send(OrderBus.cancel("B3"), to: bus.topics.commands)
+        try await bus.send(OrderBus.cancel("B3"), to: bus.topics.orderCommands)
         #expect(bus.statuses("B3") == [.approved, .backordered, .cancelled])
         #expect(bus.ledger("SKU-GPU-LIMITED")?.waiting.isEmpty == true)
         try await bus.send(stock("SKU-GPU-LIMITED", "wh-newark", 1, reason: .restock, id: "restock-2"), to: bus.topics.stock)

@@ -1,49 +1,33 @@
 import BizflowConfig
 import BizflowEvents
 import BizflowHTTP
-import BizflowRuntime
+import BizflowWebhooks
 import Foundation
 import SwiftProtobuf
 
-/// Delivers nurture messages to the provider over HTTP (libcurl): a JSON POST signed with HMAC-SHA256, with the
-/// message id as idempotency key so a retried delivery is not sent twice. 2xx → delivered, other 4xx → failed
-/// (recorded), 5xx, 429 and timeouts → retried with backoff by the runtime, then dead-lettered.
-public actor DeliveryTier: Tier {
-    let config: WebhookConfig
-    let poster: WebhookPoster
+/// Delivers nurture messages to the provider: each message posted with its id as idempotency key, each outcome a
+/// `NurtureDelivery` (to the topic the topology routes it to: `nurture.messages`, beside the messages).
+public typealias DeliveryTier = WebhookTier<NurtureMessage>
 
-    /// Its outcomes go to the topic the topology routes them to (`nurture.messages`, beside the messages).
+extension WebhookTier where Posted == NurtureMessage {
     public init(config: WebhookConfig, secret: String, client: HTTPClient = HTTPClient()) {
-        self.config = config
-        self.poster = WebhookPoster(client: client, secret: secret)
+        self.init(config: config, secret: secret, client: client, shape: Self.nurture)
     }
 
-    public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
-        guard let message = input.event as? NurtureMessage else { return [] }  // deliveries share the topic
-        let outcome = await poster.post(
-            try Self.body(message), to: config.endpoint, idempotencyKey: message.messageID, tenant: message.tenantID,
-            timeout: .milliseconds(config.timeoutMs))
-        var delivery = NurtureDelivery()
-        delivery.messageID = message.messageID
-        delivery.leadID = message.leadID
-        delivery.tenantID = message.tenantID
-        delivery.campaignID = message.campaignID
-        switch outcome {
-        case .delivered(let status, _):
-            delivery.status = .delivered
-            delivery.httpStatus = Int32(status)
-        case .rejected(let status):
-            delivery.status = .failed
-            delivery.httpStatus = Int32(status)
-            delivery.error = "the endpoint rejected the message with \(status)"
-        case .retry(let reason):
-            throw TierError.transient(reason)
-        case .failed(let reason):
-            throw TierError.invalid(reason)
+    static var nurture: WebhookShape<NurtureMessage> {
+        WebhookShape(idempotencyKey: \.messageID, body: body) { message, result in
+            var delivery = NurtureDelivery()
+            delivery.messageID = message.messageID
+            delivery.leadID = message.leadID
+            delivery.tenantID = message.tenantID
+            delivery.campaignID = message.campaignID
+            delivery.status = result.delivered ? .delivered : .failed
+            delivery.httpStatus = Int32(result.status)
+            delivery.error = result.error
+            delivery.attempts = Int32(result.attempts)
+            delivery.deliveredAt = Google_Protobuf_Timestamp(date: result.at)
+            return delivery
         }
-        delivery.attempts = Int32(input.attempt)
-        delivery.deliveredAt = Google_Protobuf_Timestamp(date: now)
-        return [Emit(delivery)]
     }
 
     /// The JSON the provider receives.

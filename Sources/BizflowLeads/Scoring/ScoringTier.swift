@@ -12,7 +12,8 @@ public actor ScoringTier: Tier {
     static let overrides = "overrides"
 
     let scorer: LeadScorer
-    let topics: LeadTopics
+    /// Where published models come from (the topology's `reads`).
+    let modelTopics: [String]
     /// Normalised text of the lead being captured, reused from lead to lead.
     private var text: [UInt8] = []
     /// The encoded `scored_at` for the last `now` (a batch shares one).
@@ -20,9 +21,9 @@ public actor ScoringTier: Tier {
     /// The latest published scoring model per tenant (from `scoring.models`, read whole by every process).
     private var models: [String: (version: String, model: LogisticModel)] = [:]
 
-    public init(config: ScoringConfig, topics: LeadTopics = LeadTopics()) {
+    public init(config: ScoringConfig, modelTopics: [String] = []) {
         scorer = LeadScorer(config: config)
-        self.topics = topics
+        self.modelTopics = modelTopics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -93,7 +94,7 @@ public actor ScoringTier: Tier {
         let model = modelPart(view, raw, activity: activity)
         scorer.write(view, raw, activity: activity, override: override, scoredAt: stamp.bytes, model: model, to: &writer)
         writer.bytes(LeadScored.leadField, raw)
-        return Emit(encoded: writer.bytes, of: LeadScored.self, key: ASCIIText.string(raw, view.leadID), to: topics.scored)
+        return Emit(encoded: writer.bytes, of: LeadScored.self, key: ASCIIText.string(raw, view.leadID))
     }
 
     /// The model's part in this lead's score, when its tenant's mode uses one and one is published.
@@ -115,7 +116,7 @@ public actor ScoringTier: Tier {
         models[published.tenantID] = (published.version, model)
     }
 
-    public nonisolated var globalTopics: [String] { [topics.named("scoring.models")] }
+    public nonisolated var globalTopics: [String] { modelTopics }
 
     private func override(_ command: ScoreOverride, key: String, state: inout TierState, now: Date) throws -> Emit {
         var problems: [String] = []

@@ -29,7 +29,7 @@ extension FraudTier {
         state.set(FraudCase(phase: approve ? .approved : .rejected), Self.cases, key)
         state.cancelTimer(key: key, name: Self.slaTimer)
         return [
-            Emit(assessed(order, assessment, decidedBy: decision.reviewer, now: now), to: topics.assessed),
+            Emit(assessed(order, assessment, decidedBy: decision.reviewer, now: now)),
             status(
                 order, approve ? .approved : .rejected, from: .inReview,
                 reason: decision.note.isEmpty ? "review" : decision.note, actor: decision.reviewer, now: now),
@@ -55,7 +55,7 @@ extension FraudTier {
                     OrderStatusChanged.make(
                         command.orderID, tenant: command.tenantID, to: .cancelled,
                         from: fraudCase.phase == .inReview ? .inReview : .placed, reason: command.reason,
-                        actor: command.actor, at: now), to: topics.assessed)
+                        actor: command.actor, at: now))
             ]
         case .rejected:
             throw TierError.invalid("order \(command.orderID) was rejected: there is nothing to cancel")
@@ -71,8 +71,7 @@ extension FraudTier {
         else { return [] }
         return [
             Emit(
-                reviewRequested(order, rules.assess(order, counts: fraudCase.counts), escalated: true, now: now),
-                to: topics.assessed)
+                reviewRequested(order, rules.assess(order, counts: fraudCase.counts), escalated: true, now: now))
         ]
     }
 }

@@ -14,12 +14,10 @@ public actor FraudTier: Tier {
 
     let config: FraudConfig
     let rules: FraudRules
-    let topics: OrderTopics
 
-    public init(config: FraudConfig, topics: OrderTopics = OrderTopics()) {
+    public init(config: FraudConfig) {
         self.config = config
         self.rules = FraudRules(config: config)
-        self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -27,7 +25,7 @@ public actor FraudTier: Tier {
         case let order as OrderPlaced:
             return try placed(order, envelopeTime: input.envelope.time, state: &state, now: now)
         case let probe as VelocityProbe:
-            return [Emit(count(probe, key: input.key, state: &state, now: now), to: topics.signals)]
+            return [Emit(count(probe, key: input.key, state: &state, now: now))]
         case let count as VelocityCounted:
             return counted(count, state: &state, now: now)
         case let decision as ReviewDecision:
@@ -60,7 +58,7 @@ public actor FraudTier: Tier {
                 Emit(
                     OrderStatusChanged.make(
                         order.orderID, tenant: order.tenantID, to: .cancelled, from: .placed,
-                        reason: existing.cancelReason, actor: existing.cancelActor, at: now), to: topics.assessed)
+                        reason: existing.cancelReason, actor: existing.cancelActor, at: now))
             ]
         }
         let signals = FraudRules.signals(of: order)
@@ -77,7 +75,7 @@ public actor FraudTier: Tier {
             probe.currency = order.currency
             probe.placedAt = placedAt
             probe.probeCount = Int32(signals.count)
-            return Emit(probe, to: topics.signals)
+            return Emit(probe)
         }
     }
 
@@ -119,11 +117,11 @@ public actor FraudTier: Tier {
             return []
         }
         let assessment = rules.assess(order, counts: fraudCase.counts)
-        var emits = [Emit(assessed(order, assessment, decidedBy: "rules", now: now), to: topics.assessed)]
+        var emits = [Emit(assessed(order, assessment, decidedBy: "rules", now: now))]
         switch assessment.decision {
         case .review:
             fraudCase.phase = .inReview
-            emits.append(Emit(reviewRequested(order, assessment, escalated: false, now: now), to: topics.assessed))
+            emits.append(Emit(reviewRequested(order, assessment, escalated: false, now: now)))
             emits.append(status(order, .inReview, from: .placed, reason: "risk score \(assessment.score)", actor: "rules", now: now))
             state.schedule(
                 DurableTimer(
@@ -174,7 +172,6 @@ public actor FraudTier: Tier {
     {
         Emit(
             OrderStatusChanged.make(
-                order.orderID, tenant: order.tenantID, to: status, from: previous, reason: reason, actor: actor, at: now),
-            to: topics.assessed)
+                order.orderID, tenant: order.tenantID, to: status, from: previous, reason: reason, actor: actor, at: now))
     }
 }

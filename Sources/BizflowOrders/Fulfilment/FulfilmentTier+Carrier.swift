@@ -28,7 +28,7 @@ extension FulfilmentTier {
         var emits: [Emit] = []
         let target = FulfilmentCase.rank(callback.status)
         if callback.status == .failed {
-            emits.append(Emit(update(current.shipments[index], order: order, .failed, now: now), to: topics.fulfilment))
+            emits.append(Emit(update(current.shipments[index], order: order, .failed, now: now)))
         } else if target == 0 {
             throw TierError.invalid("status must be shipped, in_transit, delivered or failed")
         }
@@ -41,7 +41,7 @@ extension FulfilmentTier {
                 }
             }
             shipment.status = FulfilmentCase.rank(status)
-            emits.append(Emit(update(shipment, order: order, status, now: now), to: topics.fulfilment))
+            emits.append(Emit(update(shipment, order: order, status, now: now)))
         }
         current.shipments[index] = shipment
         let carrierName = "\(shipment.plan.carrier) \(shipment.tracking)"
@@ -104,7 +104,7 @@ extension FulfilmentTier {
         refund.issuedAt = Google_Protobuf_Timestamp(date: now)
         let units = asked.values.reduce(0, +)
         let reason = "RMA \(request.rmaID): \(units) units" + (request.reason.isEmpty ? "" : " (\(request.reason))")
-        emits.append(Emit(refund, to: topics.fulfilment))
+        emits.append(Emit(refund))
         emits.append(status(order, .returned, from: current.rmas.count > 1 ? .returned : .delivered, reason, "customer", now))
         emits.append(
             notify("refunded", order, reference: request.rmaID, detail: "\(amount) \(order.currency) refunded for \(units) units.", now: now))

@@ -13,17 +13,14 @@ public actor FulfilmentTier: Tier {
 
     let planner: ShipmentPlanner
     let labels: LabelClient
-    let topics: OrderTopics
 
     public init(
-        config: FulfilmentConfig, warehouses: WarehouseConfig, secret: String, client: HTTPClient = HTTPClient(),
-        topics: OrderTopics = OrderTopics()
+        config: FulfilmentConfig, warehouses: WarehouseConfig, secret: String, client: HTTPClient = HTTPClient()
     ) {
         planner = ShipmentPlanner(config: config, warehouses: warehouses)
         labels = LabelClient(
             endpoint: config.labelEndpoint, poster: WebhookPoster(client: client, secret: secret),
             timeout: .milliseconds(config.timeoutMs))
-        self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -70,7 +67,7 @@ public actor FulfilmentTier: Tier {
         }
         state.set(FulfilmentCase(phase: .planned, order: try order.serializedBytes(), shipments: shipments), Self.orders, key)
         let parcels = shipments.map { "\($0.plan.carrier) \($0.plan.service) \($0.tracking)" }.joined(separator: ", ")
-        return shipments.map { Emit(update($0, order: order, .labelCreated, now: now), to: topics.fulfilment) }
+        return shipments.map { Emit(update($0, order: order, .labelCreated, now: now)) }
             + [notify("order_confirmed", order, detail: "Your order is confirmed and will ship with \(parcels).", now: now)]
     }
 
@@ -119,7 +116,7 @@ public actor FulfilmentTier: Tier {
         request.action = action
         request.reference = reference
         request.requestedAt = Google_Protobuf_Timestamp(date: now)
-        return Emit(request, to: topics.reservations)
+        return Emit(request)
     }
 
     func update(_ shipment: FulfilmentCase.Shipment, order: OrderPlaced, _ status: ShipmentStatus, now: Date) -> ShipmentUpdated {
@@ -146,11 +143,10 @@ public actor FulfilmentTier: Tier {
     {
         Emit(
             OrderStatusChanged.make(
-                order.orderID, tenant: order.tenantID, to: status, from: previous, reason: reason, actor: actor, at: now),
-            to: topics.fulfilment)
+                order.orderID, tenant: order.tenantID, to: status, from: previous, reason: reason, actor: actor, at: now))
     }
 
     func notify(_ kind: String, _ order: OrderPlaced, reference: String = "", detail: String, now: Date) -> Emit {
-        Emit(CustomerNotification.make(kind, order: order, reference: reference, detail: detail, at: now), to: topics.fulfilment)
+        Emit(CustomerNotification.make(kind, order: order, reference: reference, detail: detail, at: now))
     }
 }

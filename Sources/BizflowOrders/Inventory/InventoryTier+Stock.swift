@@ -71,8 +71,7 @@ extension InventoryTier {
         if hold != held { state.set(hold, Self.holds, holdKey) }
         var emits = [
             Emit(
-                answered(request, answer, available: ledger.levels[answer.warehouse]?.available ?? ledger.bestAvailable, now: now),
-                to: topics.answers)
+                answered(request, answer, available: ledger.levels[answer.warehouse]?.available ?? ledger.bestAvailable, now: now))
         ]
         emits += grants(served, sku: request.sku, tenant: request.tenantID, ledger: ledger, state: &state, now: now)
         emits += lowStock(ledger, since: before, sku: request.sku, tenant: request.tenantID, now: now)
@@ -152,8 +151,7 @@ extension InventoryTier {
             return Emit(
                 answered(
                     request, Answer(granted: true, warehouse: warehouse, moved: waiter.quantity),
-                    available: ledger.levels[warehouse]?.available ?? 0, now: now),
-                to: topics.answers)
+                    available: ledger.levels[warehouse]?.available ?? 0, now: now))
         }
     }
 
@@ -183,7 +181,7 @@ extension InventoryTier {
             alert.available = ledger.levels[warehouse]?.available ?? 0
             alert.reorderPoint = ledger.levels[warehouse]?.reorderPoint ?? 0
             alert.detectedAt = Google_Protobuf_Timestamp(date: now)
-            return Emit(alert, to: topics.alerts)
+            return Emit(alert)
         }
     }
 }

@@ -15,11 +15,9 @@ public actor InventoryTier: Tier {
     static let holds = "holds"
 
     let warehouses: WarehouseConfig
-    let topics: OrderTopics
 
-    public init(warehouses: WarehouseConfig, topics: OrderTopics = OrderTopics()) {
+    public init(warehouses: WarehouseConfig) {
         self.warehouses = warehouses
-        self.topics = topics
     }
 
     public func handle(_ input: InboundEvent, state: inout TierState, now: Date) async throws -> [Emit] {
@@ -80,14 +78,14 @@ public actor InventoryTier: Tier {
             emits = skus.map { request($0, .reserve, reservation, orderID: orderID, tenant: tenant, now: now) }
         case .backorder(let release, let missing):
             emits = release.map { request($0, .release, reservation, orderID: orderID, tenant: tenant, now: now) }
-            emits.append(Emit(backordered(orderID, tenant, missing, now), to: topics.reserved))
+            emits.append(Emit(backordered(orderID, tenant, missing, now)))
             let skus = missing.map(\.sku).joined(separator: ", ")
             emits.append(status(orderID, tenant, .backordered, from: previous, "short of \(skus)", "inventory", now))
         case .stillShort(let missing):
-            emits = [Emit(backordered(orderID, tenant, missing, now), to: topics.reserved)]
+            emits = [Emit(backordered(orderID, tenant, missing, now))]
         case .reserved:
             emits = [
-                Emit(reserved(orderID, tenant, reservation, now), to: topics.reserved),
+                Emit(reserved(orderID, tenant, reservation, now)),
                 status(orderID, tenant, .reserved, from: previous, "every line reserved", "inventory", now),
             ]
             reservation = OrderReservation(phase: .reserved)
@@ -132,7 +130,7 @@ public actor InventoryTier: Tier {
         request.lineCount = Int32(reservation.lines.count)
         request.warehouseID = reservation.preferred
         request.requestedAt = Google_Protobuf_Timestamp(date: now)
-        return Emit(request, to: topics.reservations)
+        return Emit(request)
     }
 
     private func reserved(_ orderID: String, _ tenant: String, _ reservation: OrderReservation, _ now: Date) -> OrderReserved {
@@ -173,7 +171,6 @@ public actor InventoryTier: Tier {
         _ actor: String, _ now: Date
     ) -> Emit {
         Emit(
-            OrderStatusChanged.make(orderID, tenant: tenant, to: status, from: previous, reason: reason, actor: actor, at: now),
-            to: topics.reserved)
+            OrderStatusChanged.make(orderID, tenant: tenant, to: status, from: previous, reason: reason, actor: actor, at: now))
     }
 }

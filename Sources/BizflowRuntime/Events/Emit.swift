@@ -27,7 +27,7 @@ public struct Emit: Sendable {
     }
 
     /// An event the tier wrote as bytes (`WireWriter`), keyed by `key`: nothing is decoded or encoded again.
-    public init(encoded: [UInt8], of type: any DomainEvent.Type, key: String, to topic: String) {
+    public init(encoded: [UInt8], of type: any DomainEvent.Type, key: String, to topic: String = "") {
         self.topic = topic
         self.type = type
         self.key = key
