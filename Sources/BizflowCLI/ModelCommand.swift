@@ -32,6 +32,7 @@ struct ModelCommand: AsyncParsableCommand {
         @Option(help: "Share of the latest leads held out to evaluate on.") var holdout = 0.2
         @Flag(help: "Evaluate only: publish nothing.") var dryRun = false
         @Option(help: "Prefix of the topics (as `bizflow run --topic-prefix`).") var topicPrefix = ""
+        @OptionGroup var topologyOptions: TopologyOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var kafka: KafkaOptions
 
@@ -56,10 +57,16 @@ struct ModelCommand: AsyncParsableCommand {
             }
             print(ModelCommand.describe(model))
             guard !dryRun else { return }
+            // The topic the topology says carries published models.
+            guard let carrier = try topologyOptions.loadChecked().inputTopic(for: ScoringModel.eventType) else {
+                printError("no topic of \(topologyOptions.path) carries \(ScoringModel.eventType): declare one (see scoring.models)")
+                throw ExitCode(1)
+            }
+            let topic = topicPrefix + carrier.name
             let producer = try KafkaProducer(configuration: .init(kafka: try kafka.kafkaConfig()), logger: logger)
-            _ = try await producer.send(try EventRecord.make(model, source: "bizflow/model", topic: topicPrefix + "scoring.models").0)
+            _ = try await producer.send(try EventRecord.make(model, source: "bizflow/model", topic: topic).0)
             await producer.close()
-            print("published \(model.version) to \(topicPrefix)scoring.models: scoring uses it for \(tenant) as scoring.yaml says")
+            print("published \(model.version) to \(topic): scoring uses it for \(tenant) as scoring.yaml says")
         }
     }
 

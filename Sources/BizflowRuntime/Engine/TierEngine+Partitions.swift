@@ -40,9 +40,12 @@ extension TierEngine {
         let restorer = ChangelogRestorer(records, knownAborted: knownAborted)
         try restorer.check(partition: partition, changelog: settings.changelog)
         let store = PartitionStore(partition: partition)
-        for (key, value) in restorer.state { store.restore(key, value) }
+        // Both are built from the restorer's groups: once each, not once per key.
+        let state = restorer.state
+        for (key, value) in state { store.restore(key, value) }
         if settings.stateTTL != nil {
-            for key in Set(restorer.state.keys.map(\.key)) { store.restore(changedAt: restorer.changedAt[key] ?? now, of: key) }
+            let changedAt = restorer.changedAt
+            for key in Set(state.keys.map(\.key)) { store.restore(changedAt: changedAt[key] ?? now, of: key) }
         }
         store.hasLegacyEntries = restorer.legacyEntries
         install(store, restoredBy: restorer)

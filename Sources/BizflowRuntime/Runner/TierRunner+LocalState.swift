@@ -13,42 +13,59 @@ extension TierRunner {
         }
     }
 
-    /// Restores a partition over its local store: from the checkpoint when the store is usable and the changelog holds
-    /// it, else wiped and from the whole changelog; in memory when no store can be had (another process holds the
-    /// directory, or it cannot be created).
-    func restoreLocal(_ partition: Int32) async throws {
+    /// Restores partitions over their local stores: from each checkpoint where the store is usable and the changelog
+    /// holds it (every tail in one read), else wiped and from the whole changelog (those in one read too); in memory
+    /// when no store can be had (another process holds the directory, or it cannot be created).
+    func restoreLocal(_ partitions: [Int32]) async throws {
         let clock = ContinuousClock.now
-        guard let directory = localDirectory(partition), let opened = openLocal(partition, directory) else {
-            try await restoreInMemory([partition])
-            return
-        }
-        var (local, checkpoint, reason) = opened
-        let tp = TopicPartition(settings.changelog, partition)
-        let now = settings.clock.now().timeIntervalSince1970
-        var read = 0
-        if let checkpoint {
-            let tail = try await PartitionReader.read(from: [tp: checkpoint.markerOffset], [tp], kafka: settings.kafka, logger: logger)
-            read += tail.records.count
-            if let problem = Self.problem(with: checkpoint, in: tail.watermarks[tp]) {
-                reason = problem
-            } else if let keys = try engine.restore(
-                partition, over: local, from: tail.records.map(ChangelogRestorer.Record.init), checkpoint: checkpoint,
-                now: now, cacheLimit: settings.stateCacheKeys)
-            {
-                note(RestoreNote(partition: partition, fromCheckpoint: true, reason: nil, records: read), keys: keys, since: clock)
-                return
+        var opened: [Int32: (local: PersistentPartition, checkpoint: StateCheckpoint?, reason: String?, directory: String)] = [:]
+        var inMemory: [Int32] = []
+        for partition in partitions {
+            if let directory = localDirectory(partition), let (local, checkpoint, reason) = openLocal(partition, directory) {
+                opened[partition] = (local, checkpoint, reason, directory)
             } else {
-                reason = "the changelog does not hold its checkpoint's marker at \(checkpoint.markerOffset)"
+                inMemory.append(partition)
             }
-            local = try wipe(local, directory, partition)
-            logger.warning("local state refused: restoring fully", metadata: ["partition": "\(partition)", "why": "\(reason ?? "")"])
         }
-        let records = try await PartitionReader.readAll([tp], kafka: settings.kafka, logger: logger)
-        read += records.count
-        let keys = try engine.restore(
-            partition, over: local, from: records.map(ChangelogRestorer.Record.init), checkpoint: nil, now: now,
-            cacheLimit: settings.stateCacheKeys) ?? 0
-        note(RestoreNote(partition: partition, fromCheckpoint: false, reason: reason, records: read), keys: keys, since: clock)
+        if !inMemory.isEmpty { try await restoreInMemory(inMemory) }
+        let now = settings.clock.now().timeIntervalSince1970
+        func tp(_ partition: Int32) -> TopicPartition { TopicPartition(settings.changelog, partition) }
+        var full: [Int32: (local: PersistentPartition, reason: String?, read: Int)] = [:]
+        for (partition, entry) in opened where entry.checkpoint == nil { full[partition] = (entry.local, entry.reason, 0) }
+        let tails = opened.compactMap { partition, entry in entry.checkpoint.map { (partition, $0) } }
+        if !tails.isEmpty {
+            let read = try await PartitionReader.read(
+                from: Dictionary(uniqueKeysWithValues: tails.map { (tp($0.0), $0.1.markerOffset) }), tails.map { tp($0.0) },
+                kafka: settings.kafka, logger: logger)
+            let byPartition = Dictionary(grouping: read.records, by: \.partition)
+            for (partition, checkpoint) in tails {
+                let records = byPartition[partition] ?? []
+                var reason = Self.problem(with: checkpoint, in: read.watermarks[tp(partition)])
+                if reason == nil {
+                    if let keys = try engine.restore(
+                        partition, over: opened[partition]!.local, from: records.map(ChangelogRestorer.Record.init),
+                        checkpoint: checkpoint, now: now, cacheLimit: settings.stateCacheKeys)
+                    {
+                        note(RestoreNote(partition: partition, fromCheckpoint: true, reason: nil, records: records.count), keys: keys, since: clock)
+                        continue
+                    }
+                    reason = "the changelog does not hold its checkpoint's marker at \(checkpoint.markerOffset)"
+                }
+                logger.warning("local state refused: restoring fully", metadata: ["partition": "\(partition)", "why": "\(reason ?? "")"])
+                let entry = opened[partition]!
+                full[partition] = (try wipe(entry.local, entry.directory, partition), reason, records.count)
+            }
+        }
+        guard !full.isEmpty else { return }
+        let records = try await PartitionReader.readAll(full.keys.sorted().map(tp), kafka: settings.kafka, logger: logger)
+        let byPartition = Dictionary(grouping: records, by: \.partition)
+        for (partition, entry) in full {
+            let own = byPartition[partition] ?? []
+            let keys = try engine.restore(
+                partition, over: entry.local, from: own.map(ChangelogRestorer.Record.init), checkpoint: nil, now: now,
+                cacheLimit: settings.stateCacheKeys) ?? 0
+            note(RestoreNote(partition: partition, fromCheckpoint: false, reason: entry.reason, records: entry.read + own.count), keys: keys, since: clock)
+        }
     }
 
     /// Why a checkpoint cannot be restored from, given its changelog partition's watermarks; nil when it can.

@@ -165,7 +165,7 @@ public actor TierRunner: Service {
     func restore(_ partitions: [Int32]) async throws {
         guard !partitions.isEmpty else { return }
         if settings.stateDirectory != nil {
-            for partition in partitions { try await restoreLocal(partition) }
+            try await restoreLocal(partitions)
         } else {
             try await restoreInMemory(partitions)
         }
