@@ -3,6 +3,7 @@ import BizflowKafka
 import BizflowLeads
 import BizflowRuntime
 import BizflowTestSupport
+import BizflowTopology
 import BizflowWorkload
 import Foundation
 import SwiftProtobuf
@@ -51,6 +52,8 @@ struct GatewayScoringAgreementTests {
             name: "scoring", groupID: "agree", inputs: ["leads.captured"], changelog: "scoring.changelog",
             kafka: harness.broker.kafkaConfig, instanceID: "0")
         settings.acceptedTypes["leads.captured"] = [LeadCaptured.eventType]
+        settings.outputTopics = try Topology.load(path: testRepositoryRoot.appendingPathComponent("Topology/topology.yaml").path)
+            .outputTopics(ofTier: "scoring")
         let tier = try LeadTiers.definitions.make(
             "scoring", TierBuildContext(configDirectory: testRepositoryRoot.appendingPathComponent("Topology").path))
         var runner = try InMemoryTierRunner(settings: settings, tier: tier, partitions: [0])

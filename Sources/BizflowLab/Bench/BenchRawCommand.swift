@@ -124,6 +124,7 @@ struct BenchRawCommand: AsyncParsableCommand {
             kafka: KafkaConfig(), instanceID: "0")
         settings.stateTTL = .seconds(180 * 86_400)  // as the shipped topology
         settings.acceptedTypes["leads.captured"] = [LeadCaptured.eventType]
+        settings.outputTopics = try Topology.load(path: configDirectory + "/topology.yaml").outputTopics(ofTier: "scoring")
         let empty = try InMemoryTierRunner(settings: settings, tier: tier, partitions: Array(0..<6))
         let records = try (0..<count).map { index in
             let record = try EventRecord.make(BenchPipeline.lead(index), source: "bizflow/bench", topic: "leads.captured").0
