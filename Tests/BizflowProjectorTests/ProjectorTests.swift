@@ -81,7 +81,8 @@ struct ProjectorTests {
     @Test("PostgreSQL restarted mid-run: no partial batch is ever visible, the stored offset never runs ahead, projection resumes")
     func postgresRestart() async throws {
         let broker = try await brokerWithTopology()
-        let database = try await TestDatabase.create()
+        let server = try await PrivatePostgres.start()  // restarting the shared server would cut the other tests off
+        let database = try await TestDatabase.create(base: server.url)
         var settings = ProjectorSettings(kafka: broker.kafkaConfig, topics: ["leads.captured"])
         settings.maxBatch = 100
         settings.maxRetryDelay = .milliseconds(500)
@@ -119,7 +120,7 @@ struct ProjectorTests {
             }
             try await producer.sendBatch(leads.map { try EventRecord.make($0, source: "test", topic: "leads.captured").0 })
             try await producer.flush()
-            if chunk == 10 || chunk == 20 { try await TestDatabase.restartServer() }
+            if chunk == 10 || chunk == 20 { await server.restart() }
             try await Task.sleep(for: .milliseconds(50))
         }
         let caughtUp = await eventually(timeout: .seconds(90)) {
@@ -136,6 +137,8 @@ struct ProjectorTests {
         try await running.value
         await producer.close()
         await checker.close()
+        await database.connection.close()
+        await server.stop()
     }
 
     @Test("unknown event types are counted and skipped; undecodable records go to the dead-letter topic and into dlq_entries")

@@ -16,8 +16,9 @@ public struct TestDatabase: Sendable {
     public let url: String
     public let connection: PostgresConnection
 
-    public static func create(migrated: Bool = true) async throws -> TestDatabase {
-        let base = try #require(ProcessInfo.processInfo.environment["DATABASE_URL"], "run the tests with ops/test")
+    /// In the server of `base` (default: DATABASE_URL).
+    public static func create(migrated: Bool = true, base: String? = nil) async throws -> TestDatabase {
+        let base = try #require(base ?? ProcessInfo.processInfo.environment["DATABASE_URL"], "run the tests with ops/test")
         let name = "bizflow_test_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = PostgresConnection(configuration: .init(url: base), logger: testLogger())
         try await admin.query("CREATE DATABASE \(name)")  // a generated identifier, not input
@@ -41,13 +42,6 @@ public struct TestDatabase: Sendable {
         let rows = try await connection.query("SELECT * FROM \(table)")
         let keep = rows.columns.indices.filter { !["applied_at"].contains(rows.columns[$0]) }
         return rows.rows.map { row in keep.map { "\(rows.columns[$0])=\(row[$0] ?? "NULL")" }.joined(separator: " ") }.sorted()
-    }
-
-    /// Restarts the test PostgreSQL server (ops/pg restart).
-    public static func restartServer() async throws {
-        let directory = try #require(ProcessInfo.processInfo.environment["BIZFLOW_TEST_PGDIR"], "run the tests with ops/test")
-        let status = await runProgram(testRepositoryRoot.appendingPathComponent("ops/pg").path, ["restart", directory])
-        #expect(status == 0, "ops/pg restart failed")
     }
 }
 
