@@ -50,6 +50,13 @@ enum ChangelogGroup {
         return Int64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) })
     }
 
+    /// A group value's entries as a store keeps them (its change time left out); nil when it is malformed.
+    static func entries(_ bytes: [UInt8]) -> [(store: String, value: [UInt8])]? {
+        guard var decoded = decode(bytes) else { return nil }
+        _ = takeChangeTime(&decoded)
+        return decoded.map { (store: $0.key, value: $0.value) }
+    }
+
     /// The entries of a group record's value; nil when it is malformed.
     static func decode(_ bytes: [UInt8]) -> [String: [UInt8]]? {
         var entries: [String: [UInt8]] = [:]

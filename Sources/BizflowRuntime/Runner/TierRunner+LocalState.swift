@@ -53,7 +53,7 @@ extension TierRunner {
                 }
                 logger.warning("local state refused: restoring fully", metadata: ["partition": "\(partition)", "why": "\(reason ?? "")"])
                 let entry = opened[partition]!
-                full[partition] = (try wipe(entry.local, entry.directory, partition), reason, records.count)
+                full[partition] = (try wipe(entry.local, entry.directory), reason, records.count)
             }
         }
         guard !full.isEmpty else { return }
@@ -95,9 +95,7 @@ extension TierRunner {
             var why: String?
             var local: PersistentPartition
             do {
-                local = try PersistentPartition(
-                    store: LMDBStore(directory: directory), lock: lock, directory: directory,
-                    expiryIndexed: settings.stateTTL != nil)
+                local = try openStore(directory, lock)
                 let owner = try local.meta(.identity).map { String(decoding: $0, as: UTF8.self) }
                 if owner == nil {
                     why = Self.noLocalState
@@ -108,15 +106,13 @@ extension TierRunner {
                 } else if local.checkpoint == nil {
                     why = "it has no checkpoint"
                 }
+                if why != nil { local = try wipe(local, directory) }
             } catch let error as LocalStoreError {
                 // Truncated, corrupt, another format: nothing in it can be trusted; the changelog has it all.
                 why = "it is unreadable (\(error.reason))"
                 Self.removeStoreFiles(directory)
-                local = try PersistentPartition(
-                    store: LMDBStore(directory: directory), lock: lock, directory: directory,
-                    expiryIndexed: settings.stateTTL != nil)
+                local = try openStore(directory, lock)
             }
-            if why != nil { local = try wipe(local, directory, partition) }
             let checkpoint = why == nil ? local.checkpoint : nil
             try local.markOpen(identity: identity)
             return (local, checkpoint, why)
@@ -128,14 +124,18 @@ extension TierRunner {
         }
     }
 
-    /// Deletes the store's files and opens an empty one in their place (the directory lock is kept).
-    func wipe(_ local: PersistentPartition, _ directory: String, _ partition: Int32) throws -> PersistentPartition {
+    /// Deletes the store's files and opens an empty one in their place (the directory lock is kept). It records no
+    /// owner: a restore into it does, and a store left so is restored fully when next opened.
+    func wipe(_ local: PersistentPartition, _ directory: String) throws -> PersistentPartition {
         local.close(clean: false)
         Self.removeStoreFiles(directory)
-        let fresh = try PersistentPartition(
-            store: LMDBStore(directory: directory), lock: local.lock, directory: directory, expiryIndexed: settings.stateTTL != nil)
-        try fresh.markOpen(identity: engine.localIdentity(partition))
-        return fresh
+        return try openStore(directory, local.lock)
+    }
+
+    /// The LMDB store of a partition directory whose lock this process holds.
+    private func openStore(_ directory: String, _ lock: StoreDirectoryLock) throws -> PersistentPartition {
+        try PersistentPartition(
+            store: LMDBStore(directory: directory), lock: lock, directory: directory, expiryIndexed: settings.stateTTL != nil)
     }
 
     static let noLocalState = "no local state yet"

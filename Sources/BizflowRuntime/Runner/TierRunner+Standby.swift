@@ -30,11 +30,11 @@ extension TierRunner {
                 var local = entry.local
                 if let checkpoint = entry.checkpoint {
                     if Self.problem(with: checkpoint, in: tail.watermarks[TopicPartition(settings.changelog, entry.partition)]) != nil {
-                        local = try wipe(local, entry.directory, entry.partition)  // read from the start next time
+                        local = try wipe(local, entry.directory)  // read from the start next time
                     } else if !records.isEmpty,
                         try engine.write(entry.partition, into: local, from: records, checkpoint: checkpoint, now: now) == nil
                     {
-                        local = try wipe(local, entry.directory, entry.partition)
+                        local = try wipe(local, entry.directory)
                     }
                 } else {
                     _ = try engine.write(entry.partition, into: local, from: records, checkpoint: nil, now: now)

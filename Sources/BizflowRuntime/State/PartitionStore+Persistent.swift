@@ -11,11 +11,10 @@ extension PartitionStore {
         var entries: [(store: String, value: [UInt8])] = []
         do {
             if let group = try local?.group(key) {
-                guard var decoded = ChangelogGroup.decode(group) else {
+                guard let stored = ChangelogGroup.entries(group) else {
                     throw LocalStateUnreadable(directory: local?.directory ?? "", key: key)
                 }
-                _ = ChangelogGroup.takeChangeTime(&decoded)
-                entries = decoded.map { (store: $0.key, value: $0.value) }
+                entries = stored
             }
         } catch {
             failure = failure ?? error
@@ -81,13 +80,11 @@ extension PartitionStore {
             for entry in try local.indexed("c", upTo: Int64((cutoff * 1_000).rounded(.up)) - 1, max: 50_000) {
                 if dirty.contains(entry.key) { continue }
                 guard let group = try local.group(entry.key), PersistentPartition.changeTime(group) == entry.time,
-                    var decoded = ChangelogGroup.decode(group)
+                    var entries = ChangelogGroup.entries(group)
                 else {
                     done.append(entry.entry)
                     continue
                 }
-                _ = ChangelogGroup.takeChangeTime(&decoded)
-                var entries = decoded.map { (store: $0.key, value: $0.value) }
                 let before = entries.count
                 entries.removeAll { mayExpire($0.store, $0.value) }
                 if entries.count < before {
