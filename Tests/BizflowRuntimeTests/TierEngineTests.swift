@@ -18,7 +18,7 @@ struct TierEngineTests {
         change(&settings)
         var engine = TierEngine(settings: settings, incarnation: "w1")
         #expect(engine.assign([TopicPartition(Self.input, 0)]) == [0])
-        _ = try engine.restore(0, from: [], now: start.timeIntervalSince1970)
+        _ = engine.restore(0, restoredBy: ChangelogRestorer(), now: start.timeIntervalSince1970)
         return engine
     }
 
@@ -189,7 +189,7 @@ struct TierEngineTests {
         engine.abandon(failed)
         #expect(engine.stores[0] == nil)
         #expect(engine.rewindTargets([0]) == [TopicPartitionOffset(TopicPartition(Self.input, 0), offset: 1)])
-        _ = try engine.restore(0, from: [], now: 0)
+        _ = engine.restore(0, restoredBy: ChangelogRestorer(), now: 0)
         engine.startBatch(now: start) { _, _ in false }
         _ = engine.begin(try record("L1", offset: 0))
         let plan = try required(engine.plan())

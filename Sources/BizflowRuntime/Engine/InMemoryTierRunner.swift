@@ -14,7 +14,7 @@ public struct InMemoryTierRunner: Sendable {
         self.tier = tier
         for partition in partitions {
             _ = engine.assign(settings.inputs.map { TopicPartition($0, partition) })
-            _ = try engine.restore(partition, from: [], now: 0)
+            _ = engine.restore(partition, restoredBy: ChangelogRestorer(), now: 0)
         }
     }
 

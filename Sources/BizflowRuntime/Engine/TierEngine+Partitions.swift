@@ -33,12 +33,10 @@ extension TierEngine {
         return start
     }
 
-    /// Rebuilds the store of `partition` from its changelog records and sets the input positions from its markers;
-    /// `now` (the tier clock's seconds) is when keys whose records carry no time count as changed. Returns the
-    /// entries restored.
-    mutating func restore(_ partition: Int32, from records: [ChangelogRestorer.Record], now: Double) throws -> Int {
-        let restorer = ChangelogRestorer(records, knownAborted: knownAborted)
-        try restorer.check(partition: partition, changelog: settings.changelog)
+    /// Takes on the in-memory store of `partition` that `restorer` rebuilt from the whole changelog (finished), with the
+    /// input positions from its markers; `now` (the tier clock's seconds) is when keys whose records carry no time
+    /// count as changed. Returns the entries restored.
+    mutating func restore(_ partition: Int32, restoredBy restorer: ChangelogRestorer, now: Double) -> Int {
         let store = PartitionStore(partition: partition)
         // Both are built from the restorer's groups: once each, not once per key.
         let state = restorer.state

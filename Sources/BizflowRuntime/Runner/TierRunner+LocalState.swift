@@ -14,8 +14,9 @@ extension TierRunner {
     }
 
     /// Restores partitions over their local stores: from each checkpoint where the store is usable and the changelog
-    /// holds it (every tail in one read), else wiped and from the whole changelog (those in one read too); in memory
-    /// when no store can be had (another process holds the directory, or it cannot be created).
+    /// holds it (every tail in one read), else wiped and from the whole changelog (those in one read too), each read a
+    /// chunk at a time; in memory when no store can be had (another process holds the directory, or it cannot be
+    /// created).
     func restoreLocal(_ partitions: [Int32]) async throws {
         let clock = ContinuousClock.now
         var opened: [Int32: (local: PersistentPartition, checkpoint: StateCheckpoint?, reason: String?, directory: String)] = [:]
@@ -29,42 +30,42 @@ extension TierRunner {
         }
         if !inMemory.isEmpty { try await restoreInMemory(inMemory) }
         let now = settings.clock.now().timeIntervalSince1970
-        func tp(_ partition: Int32) -> TopicPartition { TopicPartition(settings.changelog, partition) }
         var full: [Int32: (local: PersistentPartition, reason: String?, read: Int)] = [:]
-        for (partition, entry) in opened where entry.checkpoint == nil { full[partition] = (entry.local, entry.reason, 0) }
-        let tails = opened.compactMap { partition, entry in entry.checkpoint.map { (partition, $0) } }
-        if !tails.isEmpty {
-            let read = try await PartitionReader.read(
-                from: Dictionary(uniqueKeysWithValues: tails.map { (tp($0.0), $0.1.markerOffset) }), tails.map { tp($0.0) },
-                kafka: settings.kafka, logger: logger)
-            let byPartition = Dictionary(grouping: read.records, by: \.partition)
-            for (partition, checkpoint) in tails {
-                let records = byPartition[partition] ?? []
-                var reason = Self.problem(with: checkpoint, in: read.watermarks[tp(partition)])
-                if reason == nil {
-                    if let keys = try engine.restore(
-                        partition, over: opened[partition]!.local, from: records.map(ChangelogRestorer.Record.init),
-                        checkpoint: checkpoint, now: now, cacheLimit: settings.stateCacheKeys)
-                    {
-                        note(RestoreNote(partition: partition, fromCheckpoint: true, reason: nil, records: records.count), keys: keys, since: clock)
-                        continue
-                    }
-                    reason = "the changelog does not hold its checkpoint's marker at \(checkpoint.markerOffset)"
-                }
-                logger.warning("local state refused: restoring fully", metadata: ["partition": "\(partition)", "why": "\(reason ?? "")"])
-                let entry = opened[partition]!
-                full[partition] = (try wipe(entry.local, entry.directory), reason, records.count)
+        var tails: [Int32: LocalRestore] = [:]
+        for (partition, entry) in opened {
+            if let checkpoint = entry.checkpoint {
+                tails[partition] = LocalRestore(partition, into: entry.local, checkpoint: checkpoint, engine: engine, now: now)
+            } else {
+                full[partition] = (entry.local, entry.reason, 0)
             }
         }
-        guard !full.isEmpty else { return }
-        let records = try await PartitionReader.readAll(full.keys.sorted().map(tp), kafka: settings.kafka, logger: logger)
-        let byPartition = Dictionary(grouping: records, by: \.partition)
+        let read = try await readChangelog(tails.keys.sorted(), from: tails.mapValues { $0.checkpoint!.markerOffset }) {
+            partition, records in try tails[partition]?.add(records)
+        }
+        for (partition, var restore) in tails {
+            try restore.finish(settleLast: true)
+            let reason = Self.problem(with: restore.checkpoint!, in: read.watermarks[partition]) ?? restore.refused
+            guard let reason else {
+                try engine.install(restore, cacheLimit: settings.stateCacheKeys)
+                note(RestoreNote(partition: partition, fromCheckpoint: true, reason: nil, records: restore.records), keys: restore.keys, since: clock)
+                continue
+            }
+            logger.warning("local state refused: restoring fully", metadata: ["partition": "\(partition)", "why": "\(reason)"])
+            let entry = opened[partition]!
+            full[partition] = (try wipe(entry.local, entry.directory), reason, restore.records)
+        }
+        var restores: [Int32: LocalRestore] = [:]
         for (partition, entry) in full {
-            let own = byPartition[partition] ?? []
-            let keys = try engine.restore(
-                partition, over: entry.local, from: own.map(ChangelogRestorer.Record.init), checkpoint: nil, now: now,
-                cacheLimit: settings.stateCacheKeys) ?? 0
-            note(RestoreNote(partition: partition, fromCheckpoint: false, reason: entry.reason, records: entry.read + own.count), keys: keys, since: clock)
+            restores[partition] = LocalRestore(partition, into: entry.local, checkpoint: nil, engine: engine, now: now)
+        }
+        try await readChangelog(full.keys.sorted()) { partition, records in try restores[partition]?.add(records) }
+        for (partition, var restore) in restores {
+            try restore.finish(settleLast: true)
+            try engine.install(restore, cacheLimit: settings.stateCacheKeys)
+            let entry = full[partition]!
+            note(
+                RestoreNote(partition: partition, fromCheckpoint: false, reason: entry.reason, records: entry.read + restore.records),
+                keys: restore.keys, since: clock)
         }
     }
 

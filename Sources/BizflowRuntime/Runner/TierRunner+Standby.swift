@@ -16,32 +16,27 @@ extension TierRunner {
             opened.append((partition, directory, local, checkpoint))
         }
         guard !opened.isEmpty else { return }
-        let partitions = opened.map { TopicPartition(settings.changelog, $0.partition) }
-        var starts: [TopicPartition: Int64] = [:]
-        for entry in opened { if let checkpoint = entry.checkpoint { starts[TopicPartition(settings.changelog, entry.partition)] = checkpoint.markerOffset } }
+        let now = settings.clock.now().timeIntervalSince1970
+        var restores: [Int32: LocalRestore] = [:]
+        for entry in opened {
+            restores[entry.partition] = LocalRestore(entry.partition, into: entry.local, checkpoint: entry.checkpoint, engine: engine, now: now)
+        }
         do {
-            let tail = try await PartitionReader.read(from: starts, partitions, kafka: settings.kafka, logger: logger)
-            var byPartition: [Int32: [ChangelogRestorer.Record]] = [:]
-            for record in tail.records { byPartition[record.partition, default: []].append(ChangelogRestorer.Record(record)) }
-            let now = settings.clock.now().timeIntervalSince1970
+            let read = try await readChangelog(opened.map(\.partition), from: restores.compactMapValues { $0.checkpoint?.markerOffset }) {
+                partition, records in try restores[partition]?.add(records)
+            }
             for entry in opened {
-                var records = byPartition[entry.partition] ?? []
-                if let last = records.lastIndex(where: { $0.key == CommitMarker.recordKey }) { records = Array(records[..<last]) }
+                var restore = restores[entry.partition]!
                 var local = entry.local
-                if let checkpoint = entry.checkpoint {
-                    if Self.problem(with: checkpoint, in: tail.watermarks[TopicPartition(settings.changelog, entry.partition)]) != nil {
-                        local = try wipe(local, entry.directory)  // read from the start next time
-                    } else if !records.isEmpty,
-                        try engine.write(entry.partition, into: local, from: records, checkpoint: checkpoint, now: now) == nil
-                    {
-                        local = try wipe(local, entry.directory)
-                    }
+                if let checkpoint = entry.checkpoint, Self.problem(with: checkpoint, in: read.watermarks[entry.partition]) != nil {
+                    local = try wipe(local, entry.directory)  // read from the start next time
                 } else {
-                    _ = try engine.write(entry.partition, into: local, from: records, checkpoint: nil, now: now)
+                    try restore.finish(settleLast: false)
+                    if restore.refused != nil { local = try wipe(local, entry.directory) }
                 }
                 local.close(clean: true)
             }
-            metrics.standbyRecords.increment(by: tail.records.count)
+            metrics.standbyRecords.increment(by: read.records)
         } catch {
             for entry in opened { entry.local.close(clean: false) }  // restored fully when next opened
             logger.warning("standby refresh failed: retrying", metadata: ["error": "\(error)"])

@@ -171,25 +171,25 @@ public actor TierRunner: Service {
         }
     }
 
-    /// Rebuilds in-memory stores from the whole changelog.
+    /// Rebuilds in-memory stores from the whole changelog, read a chunk at a time.
     func restoreInMemory(_ partitions: [Int32]) async throws {
         let clock = ContinuousClock.now
-        let records = try await PartitionReader.readAll(
-            partitions.map { TopicPartition(settings.changelog, $0) }, kafka: settings.kafka, logger: logger)
-        var byPartition: [Int32: [ChangelogRestorer.Record]] = [:]
-        for record in records {
-            byPartition[record.partition, default: []].append(ChangelogRestorer.Record(record))
-        }
+        var restorers: [Int32: ChangelogRestorer] = [:]
+        for partition in partitions { restorers[partition] = ChangelogRestorer(knownAborted: engine.knownAborted) }
+        let read = try await readChangelog(partitions) { partition, records in restorers[partition]?.add(records) }
         var entries = 0
         let now = settings.clock.now().timeIntervalSince1970
         for partition in partitions {
-            entries += try engine.restore(partition, from: byPartition[partition] ?? [], now: now)
+            guard var restorer = restorers.removeValue(forKey: partition) else { continue }
+            restorer.finish()
+            try restorer.check(partition: partition, changelog: settings.changelog)
+            entries += engine.restore(partition, restoredBy: restorer, now: now)
         }
-        metrics.restoredRecords.increment(by: records.count)
+        metrics.restoredRecords.increment(by: read.records)
         logger.info(
             "state restored",
             metadata: [
-                "partitions": "\(partitions)", "records": "\(records.count)", "entries": "\(entries)",
+                "partitions": "\(partitions)", "records": "\(read.records)", "entries": "\(entries)",
                 "took": "\(ContinuousClock.now - clock)",
             ])
     }
