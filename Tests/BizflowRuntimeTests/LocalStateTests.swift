@@ -57,23 +57,7 @@ struct LocalStateTests {
     func storeValues() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        func open() throws -> PartitionStore {
-            let local = PersistentPartition(
-                store: try LMDBStore(directory: directory), lock: try #require(try StoreDirectoryLock(directory: directory)),
-                directory: directory, expiryIndexed: true)
-            let store = PartitionStore(partition: 0, local: local, cacheLimit: 1)
-            store.nextIndexedDue = try local.firstTimerDue()
-            store.finishRestore()
-            return store
-        }
-        func commit(_ store: PartitionStore, at time: Double) throws {
-            let records = store.takeDirty(changedAt: time).map { key, entries in
-                ProducerMessage(
-                    topic: "changelog", partition: 0, key: ChangelogGroup.recordKey(key),
-                    value: ChangelogGroup.encode(entries, changedAt: Int64(time * 1_000)))
-            }
-            try store.persist(records, checkpoint: StateCheckpoint(markerOffset: 7, txn: "t:1"))
-        }
+        func open() throws -> PartitionStore { try openStore(directory, cacheLimit: 1) }
         let long = String(repeating: "k", count: 600)
         var store: PartitionStore! = try open()
         #expect(try StoreDirectoryLock(directory: directory) == nil, "one user of a directory at a time")
@@ -109,6 +93,49 @@ struct LocalStateTests {
         #expect(store[StateKey("counts", "x")] == [4])
         #expect(try store.local!.indexed("c", upTo: .max, max: 10).map(\.key).sorted() == [early.id, "x"].sorted(), "late's entry went unexpired")
         store.local?.close(clean: true)
+    }
+
+    @Test("a cached key rewritten across commits keeps one expiry index entry, at its latest change, without rereading")
+    func cachedChangeTimes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try openStore(directory, cacheLimit: 100)
+        defer { store.local?.close(clean: false) }
+        func indexed() throws -> [String: [Int64]] {
+            Dictionary(grouping: try store.local!.indexed("c", upTo: .max, max: 100), by: \.key).mapValues { $0.map(\.time) }
+        }
+        for (i, time) in [10.0, 20, 30].enumerated() {
+            store.apply([(StateKey("counts", "x"), [UInt8(i)]), (StateKey("counts", "y\(i)"), [1])])
+            try commit(store, at: time)
+        }
+        #expect(store.indexedTimes["x"] == .some(30_000), "known from its last write, not read back")
+        #expect(try indexed() == ["x": [30_000], "y0": [10_000], "y1": [20_000], "y2": [30_000]])
+        store.apply([(StateKey("counts", "x"), nil)])
+        try commit(store, at: 40)
+        #expect(try indexed() == ["y0": [10_000], "y1": [20_000], "y2": [30_000]])
+        #expect(store.expire(changedBefore: 25) { _, _ in true } == 2)
+        try commit(store, at: 50)
+        #expect(try indexed() == ["y2": [30_000]])
+    }
+
+    func openStore(_ directory: String, cacheLimit: Int) throws -> PartitionStore {
+        let local = PersistentPartition(
+            store: try LMDBStore(directory: directory), lock: try #require(try StoreDirectoryLock(directory: directory)),
+            directory: directory, expiryIndexed: true)
+        let store = PartitionStore(partition: 0, local: local, cacheLimit: cacheLimit)
+        store.nextIndexedDue = try local.firstTimerDue()
+        store.finishRestore()
+        return store
+    }
+
+    /// Takes the store's changes as changelog groups changed at `time` and persists them, as a commit does.
+    func commit(_ store: PartitionStore, at time: Double) throws {
+        let records = store.takeDirty(changedAt: time).map { key, entries in
+            ProducerMessage(
+                topic: "changelog", partition: 0, key: ChangelogGroup.recordKey(key),
+                value: ChangelogGroup.encode(entries, changedAt: Int64(time * 1_000)))
+        }
+        try store.persist(records, checkpoint: StateCheckpoint(markerOffset: 7, txn: "t:1"))
     }
 
     /// Writes one metadata entry of a closed store, as a kill or a foreign copy would leave it.

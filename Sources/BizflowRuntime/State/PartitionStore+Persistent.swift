@@ -10,12 +10,14 @@ extension PartitionStore {
         if let cached = values[key] { return cached }
         var entries: [(store: String, value: [UInt8])] = []
         do {
-            if let group = try local?.group(key) {
+            let group = try local?.group(key)
+            if let group {
                 guard let stored = ChangelogGroup.entries(group) else {
                     throw LocalStateUnreadable(directory: local?.directory ?? "", key: key)
                 }
                 entries = stored
             }
+            if local?.expiryIndexed == true { indexedTimes[key] = group.flatMap(PersistentPartition.changeTime) }
         } catch {
             failure = failure ?? error
         }
@@ -37,11 +39,17 @@ extension PartitionStore {
         }
         var timers: [String: Double] = [:]
         for (key, due) in timerDue { timers[key.key] = due }
-        try local.persist(groups, timers: timers, checkpoint: checkpoint)
+        try local.persist(groups, timers: timers, checkpoint: checkpoint, indexedTimes: indexedTimes)
+        if local.expiryIndexed {
+            for (key, value) in groups { indexedTimes[key] = PersistentPartition.changeTime(value) }
+        }
         timerDue.removeAll(keepingCapacity: true)
         nextIndexedDue = try local.firstTimerDue()
         updateNextTimerDue()
-        if values.count > cacheLimit { values.removeAll() }
+        if values.count > cacheLimit {
+            values.removeAll()
+            indexedTimes.removeAll()
+        }
     }
 
     /// Timers due at `now` over a persistent partition: the indexed ones still scheduled at their time and those
@@ -90,6 +98,7 @@ extension PartitionStore {
                 if entries.count < before {
                     removed += before - entries.count
                     values[entry.key] = entries
+                    indexedTimes[entry.key] = entry.time
                     dirty.insert(entry.key)  // persisting it replaces the index entry
                 } else {
                     done.append(entry.entry)  // what it keeps stays until it changes again

@@ -8,6 +8,9 @@ public final class PartitionStore: @unchecked Sendable {
     /// Per key, its entries across stores: a handful at most, so a scanned array rather than a dictionary. Over a
     /// persistent partition, a key read with nothing, or emptied and not yet persisted, stays here empty.
     var values: [String: [(store: String, value: [UInt8])]] = [:]
+    /// The change time each cached key has on disk (nil inside: none), kept while expiry is on so a write need not
+    /// read a key's old value again to move its expiry index entry.
+    var indexedTimes: [String: Int64?] = [:]
     /// The committed state on local disk; nil: `values` is the whole state.
     let local: PersistentPartition?
     /// Keys cached beyond this many are dropped after a commit (over a persistent partition).

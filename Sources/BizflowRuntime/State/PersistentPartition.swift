@@ -65,16 +65,19 @@ final class PersistentPartition: @unchecked Sendable {
     }
 
     /// Writes committed groups (an empty value deletes the key) with the timers they schedule and the checkpoint, in
-    /// one atomic write.
-    func persist(_ groups: [(key: String, value: [UInt8])], timers: [String: Double], checkpoint: StateCheckpoint?) throws {
+    /// one atomic write. `indexedTimes`: the change time each key has on disk now (nil inside: none), where the caller
+    /// knows it; the others' are read, to move their expiry index entries.
+    func persist(
+        _ groups: [(key: String, value: [UInt8])], timers: [String: Double], checkpoint: StateCheckpoint?,
+        indexedTimes: [String: Int64?] = [:]
+    ) throws {
         var writes: [(key: [UInt8], value: [UInt8]?)] = []
         writes.reserveCapacity(groups.count * (expiryIndexed ? 3 : 1) + timers.count + 1)
         let max = store.maxKeySize
         for (key, value) in groups {
             let storeKey = Self.storeKey(key, max: max)
-            if expiryIndexed, let old = try store.get(storeKey) {
-                let oldGroup = storeKey.first == UInt8(ascii: "h") ? Self.unwrapLong(old)?.group ?? [] : old
-                if let time = Self.changeTime(oldGroup) { writes.append((Self.indexKey("c", time, storeKey), nil)) }
+            if expiryIndexed, let time = try indexedTimes[key] ?? storedChangeTime(storeKey) {
+                writes.append((Self.indexKey("c", time, storeKey), nil))
             }
             if value.isEmpty {
                 writes.append((storeKey, nil))
@@ -90,6 +93,12 @@ final class PersistentPartition: @unchecked Sendable {
         }
         if let checkpoint { writes.append((Meta.checkpoint.key, checkpoint.bytes)) }
         try store.write(writes)
+    }
+
+    /// The change time of the group stored under `storeKey`, nil when there is none.
+    private func storedChangeTime(_ storeKey: [UInt8]) throws -> Int64? {
+        guard let stored = try store.get(storeKey) else { return nil }
+        return Self.changeTime(storeKey.first == UInt8(ascii: "h") ? Self.unwrapLong(stored)?.group ?? [] : stored)
     }
 
     /// Index entries of `table` ("t" timers, "c" changes) with a time at or before `limit` (ms), earliest first.
