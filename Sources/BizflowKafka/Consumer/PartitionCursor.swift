@@ -30,6 +30,9 @@ public final class PartitionCursor: @unchecked Sendable {
             "enable.partition.eof": "true",
             "auto.offset.reset": "earliest",
             "isolation.level": readCommitted ? "read_committed" : "read_uncommitted",
+            // A fetch at a partition's end answers at once instead of waiting 500 ms for records that do not matter:
+            // the read stops at the end it found.
+            "fetch.wait.max.ms": "10",
         ])
         let handle = try ClientHandle(type: RD_KAFKA_CONSUMER, conf: conf, logger: logger)
         let blocking = BlockingQueue(label: "bizflow.partition-reader")
