@@ -171,7 +171,7 @@ let package = Package(
         .target(name: "RawLibrdkafka", path: "Benchmarks/RawLibrdkafka", linkerSettings: [.linkedLibrary("rdkafka")]),
         .target(name: "RawLibpq", path: "Benchmarks/RawLibpq", linkerSettings: [.linkedLibrary("pq")]),
         // The local state stores alone (LMDB, and RocksDB to compare), for `bizflow-lab bench-state`.
-        .target(name: "StateBench", dependencies: ["BizflowLocalStore", "CRocksDB"], path: "Benchmarks/State"),
+        .target(name: "StateBench", dependencies: ["BizflowLocalStore", "CRocksDB"], path: "Benchmarks/State", exclude: ["failover"]),
         // A C producer for programs that are not Swift: protobuf-c + librdkafka.
         .executableTarget(name: "bizflow-emit", dependencies: ["BizflowProtosC", "CRdKafka"]),
         .testTarget(name: "BizflowEventsTests", dependencies: ["BizflowEvents", "BizflowProtosC"]),
