@@ -59,9 +59,13 @@ struct LeadPipeline {
         for (_, task) in runners { try await task.value }
     }
 
+    /// How long a step of the pipeline may take: seven tiers in one process start, rebalance and run beside the rest
+    /// of the suite (a step takes seconds alone; CI once took over 60).
+    static let stepTimeout = Duration.seconds(120)
+
     /// Decoded events of one type on a topic, read until `count` records of any type arrived.
     func events<T: DomainEvent>(_ type: T.Type, on topic: String, count: Int) async throws -> [T] {
-        try await read(broker, topic: topic, count: count, timeout: .seconds(60)).compactMap {
+        try await read(broker, topic: topic, count: count, timeout: Self.stepTimeout).compactMap {
             try? EventRecord.decode($0).1 as? T
         }
     }
@@ -143,7 +147,7 @@ struct LeadPipelineTests {
         #expect(bands[.disqualified, default: 0] > 0 && bands[.hot, default: 0] > 0 && bands[.warm, default: 0] > 0)
 
         // Every lead is assigned or queued unassigned exactly once; disqualified ones are never assigned.
-        let outcomes = try await read(pipeline.broker, topic: pipeline.topics.assigned, count: 200, timeout: .seconds(60))
+        let outcomes = try await read(pipeline.broker, topic: pipeline.topics.assigned, count: 200, timeout: LeadPipeline.stepTimeout)
             .compactMap { try? EventRecord.decode($0).1 }
         let assigned = outcomes.compactMap { $0 as? LeadAssigned }
         let unassigned = outcomes.compactMap { $0 as? LeadUnassigned }
@@ -155,11 +159,11 @@ struct LeadPipelineTests {
 
         // Hot and warm leads get their first step at once: one successful, signed delivery each.
         let firstSteps = scored.filter { $0.band == .hot || $0.band == .warm }.count
-        #expect(await eventually(timeout: .seconds(60)) { await receiver.successes.count >= firstSteps })
+        #expect(await eventually(timeout: LeadPipeline.stepTimeout) { await receiver.successes.count >= firstSteps })
         // A day later: hot leads' second step (SMS) and cold leads' first step.
         pipeline.clock.advance(by: 24 * 3600 + 60)
         let daySteps = firstSteps + scored.filter { $0.band == .hot || $0.band == .cold }.count
-        #expect(await eventually(timeout: .seconds(60)) { await receiver.successes.count >= daySteps })
+        #expect(await eventually(timeout: LeadPipeline.stepTimeout) { await receiver.successes.count >= daySteps })
         // Every message and its delivery outcome are on the topic; by then the endpoint saw every request.
         let deliveries = try await pipeline.events(
             NurtureDelivery.self, on: pipeline.topics.nurture, count: daySteps * 2)
@@ -183,7 +187,7 @@ struct LeadPipelineTests {
         let leads = sampleLeads(30, seed: 11)
         let producer = try KafkaProducer(configuration: .init(kafka: pipeline.broker.kafkaConfig), logger: testLogger())
         for lead in leads { _ = try await producer.send(try EventRecord.make(lead, source: "test", topic: pipeline.topics.captured).0) }
-        let outcomes = try await read(pipeline.broker, topic: pipeline.topics.assigned, count: 30, timeout: .seconds(60))
+        let outcomes = try await read(pipeline.broker, topic: pipeline.topics.assigned, count: 30, timeout: LeadPipeline.stepTimeout)
             .compactMap { try? EventRecord.decode($0).1 }
         let assigned = Set(outcomes.compactMap { ($0 as? LeadAssigned)?.leadID })
         #expect(!assigned.isEmpty)
@@ -199,7 +203,7 @@ struct LeadPipelineTests {
             configuration: consumerConfig(pipeline.broker, group: "watch-\(UUID())", topics: [pipeline.topics.assigned]),
             logger: testLogger())
         let clock = pipeline.clock
-        let moved = await eventually(timeout: .seconds(90)) {
+        let moved = await eventually(timeout: LeadPipeline.stepTimeout) {
             clock.advance(by: 72 * 3600 + 60)
             let batch = (try? await watcher.nextBatch(max: 1_000, timeout: .seconds(1))) ?? []
             return batch.contains { (try? EventRecord.decode($0).1 as? LeadAssigned)?.strategy == "recycled" }

@@ -33,28 +33,41 @@ public func eventually(
     return try await condition()
 }
 
-/// Reads until `count` records arrived (or the timeout passed) and returns them.
-public func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaMessage] {
-    try await withThrowingTaskGroup(of: [KafkaMessage].self) { group in
+/// Reads until `count` records arrived (or the timeout passed) and returns them; `source` names them in a timeout.
+public func consume(
+    _ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30), source: String = "the consumer"
+) async throws -> [KafkaMessage] {
+    let arrived = Recorder<Int>()
+    return try await withThrowingTaskGroup(of: [KafkaMessage].self) { group in
         group.addTask {
             var received: [KafkaMessage] = []
             while received.count < count {
                 let batch = try await consumer.nextBatch(max: 1000)
                 if batch.isEmpty { break }
                 received += batch
+                arrived.append(batch.count)
             }
             return received
         }
         group.addTask {
             try await Task.sleep(for: timeout)
-            throw TimeoutError()
+            throw TimeoutError(awaited: "\(count) records from \(source) in \(timeout)", got: arrived.all.reduce(0, +))
         }
         defer { group.cancelAll() }
         return try await group.next()!
     }
 }
 
-public struct TimeoutError: Error {}
+/// A wait that ran out, saying what it waited for and how far it got (so a failed CI run shows which step).
+public struct TimeoutError: Error, CustomStringConvertible {
+    public var awaited = "a condition"
+    public var got = 0
+    public init(awaited: String = "a condition", got: Int = 0) {
+        self.awaited = awaited
+        self.got = got
+    }
+    public var description: String { "timed out waiting for \(awaited): \(got) arrived" }
+}
 
 /// A thread-safe list, for recording what hooks saw.
 public final class Recorder<Element: Sendable>: @unchecked Sendable {
@@ -72,7 +85,7 @@ public func read(_ broker: EmbeddedBroker, topic: String, count: Int, timeout: D
     let consumer = try KafkaConsumer(
         configuration: consumerConfig(broker, group: "reader-\(UUID())", topics: [topic]), logger: testLogger())
     defer { Task { await consumer.close() } }
-    return try await consume(consumer, count: count, timeout: timeout)
+    return try await consume(consumer, count: count, timeout: timeout, source: topic)
 }
 
 /// Runs a program to completion on a thread of its own (posix_spawn + waitpid: no run loop involved) and returns
