@@ -47,6 +47,7 @@ struct ChangelogRestorer {
     private(set) var aborted: Set<String>
     private var pending: [Pending] = []
     private var held: Held?
+    /// Records taken.
     private(set) var records = 0
     /// Settled group records whose value could not be read.
     private(set) var unreadable = 0

@@ -11,7 +11,7 @@ struct LocalRestore {
     let checkpoint: StateCheckpoint?
     private(set) var restorer: ChangelogRestorer
     /// Changelog records taken.
-    private(set) var records = 0
+    var records: Int { restorer.records }
     /// Key writes made (a key changed in two chunks counts twice).
     private(set) var keys = 0
     /// Why the records cannot be applied from the checkpoint, once known: restore fully instead.
@@ -20,7 +20,6 @@ struct LocalRestore {
     private let changelog: String
     private let expiry: Bool
     private let nowMs: Int64
-    private var wrote = false
 
     init(
         _ partition: Int32, into local: PersistentPartition, checkpoint: StateCheckpoint?, engine: TierEngine, now: Double
@@ -47,13 +46,12 @@ struct LocalRestore {
                 return
             }
         }
-        records += chunk.count
         restorer.add(chunk)
         try restorer.check(partition: partition, changelog: changelog)
         guard restorer.legacyEntries else { return try write(checkpoint: nil) }
         if checkpoint != nil {
             refused = "its changelog holds records of the old per-entry format"
-        } else if wrote {
+        } else if keys > 0 {
             // Writers wrote that format before groups, and compaction keeps the order: this changelog is not ours.
             throw ChangelogUnreadable(changelog: changelog, partition: partition, records: 1)
         }
@@ -88,7 +86,7 @@ struct LocalRestore {
         for (key, group) in groups {
             guard let kept = ChangelogRestorer.kept(group) else {
                 // Deleted since the checkpoint or an earlier chunk (deleting what a fresh store lacks costs little).
-                if self.checkpoint != nil || wrote { values.append((key, [])) }
+                if self.checkpoint != nil || keys > 0 { values.append((key, [])) }
                 continue
             }
             values.append((key, ChangelogGroup.encode(kept, changedAt: expiry ? writtenAt[key] ?? nowMs : nil)))
@@ -106,6 +104,5 @@ struct LocalRestore {
             start = end
         } while start < values.count
         keys += values.count
-        wrote = wrote || !values.isEmpty
     }
 }
